@@ -1,3 +1,28 @@
+using GopherCron.Host;
+using GopherCron.Modules.Shared.Data;
+using GopherCron.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults("gophercron-host");
+builder.AddHttpConventions();
+builder.AddModules();
+
 var app = builder.Build();
-app.Run();
+
+// The schema must be current before anything reads it; a replica that cannot migrate must not serve.
+await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapModules();
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,21 @@
+using GopherCron.Modules.Shared.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GopherCron.Modules.Shared;
+
+public static class SharedServices
+{
+    /// <summary>The store, the migration runner and the clock that every module relies on.</summary>
+    public static IServiceCollection AddGopherCronShared(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Database>();
+        services.TryAddSingleton<MigrationRunner>();
+        return services;
+    }
+}
