@@ -1,0 +1,131 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using System.Text;
+using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Logs.Data;
+using GopherCron.Modules.Logs.Live;
+using GopherCron.Modules.Projects.Contracts;
+using LinqToDB;
+using LinqToDB.Async;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GopherCron.Modules.Logs.Features;
+
+/// <summary>One server-sent event of a followed run: <c>output</c> (seq, text), <c>status</c>, <c>ping</c> or <c>end</c>.</summary>
+internal sealed record FollowEvent(int? Seq = null, string? Text = null, string? Status = null, string? Error = null);
+
+internal static class GetRunOutput
+{
+    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15);
+
+    public static RouteHandlerBuilder MapGetRunOutput(this IEndpointRouteBuilder group) =>
+        group.MapGet("/runs/{runId:long}/output", HandleAsync).WithName(nameof(GetRunOutput));
+
+    private static async Task<IResult> HandleAsync(
+        long runId, bool? follow, ClaimsPrincipal user, LogsDb db, IProjectAccess access, RunFeed feed, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (_, denied) = await RunAccess.FindAsync(db, access, user, runId, ProjectRole.Viewer, cancellationToken);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (follow != true)
+        {
+            return Results.Stream(stream => WriteStoredAsync(db, runId, stream, cancellationToken), "text/plain; charset=utf-8");
+        }
+
+        // The follower subscribes before reading what is stored, so nothing committed in between is missed;
+        // sequence numbers drop what arrives both ways. It owns its own connection: the stream outlives the handler.
+        var options = http.RequestServices.GetRequiredService<GopherCron.Modules.Shared.Data.Database>().Options;
+        return TypedResults.ServerSentEvents(FollowAsync(options, feed, runId, cancellationToken));
+    }
+
+    private static async Task WriteStoredAsync(LogsDb db, long runId, Stream stream, CancellationToken cancellationToken)
+    {
+        await foreach (var row in db.Output.Where(o => o.RunId == runId).OrderBy(o => o.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(row.Content), cancellationToken);
+        }
+    }
+
+    private static async IAsyncEnumerable<SseItem<FollowEvent>> FollowAsync(
+        LinqToDB.DataOptions options, RunFeed feed, long runId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var follower = feed.Follow(runId);
+        var last = 0;
+        string status;
+        await using (var db = new LogsDb(options))
+        {
+            // Status before output: if the run had ended, all its output was committed before that.
+            status = await db.Runs.Where(r => r.Id == runId).Select(r => r.Status).FirstAsync(cancellationToken);
+            await foreach (var row in db.Output.Where(o => o.RunId == runId).OrderBy(o => o.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                last = row.Sequence;
+                yield return Output(row.Sequence, row.Content);
+            }
+        }
+
+        yield return new SseItem<FollowEvent>(new FollowEvent(Status: status), "status");
+        if (RunStatusExtensions.TryParseStatus(status, out var parsed) && parsed.IsTerminal())
+        {
+            yield return End();
+            yield break;
+        }
+
+        while (true)
+        {
+            RunFeedEvent? next = null;
+            string? failure = null;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                wait.CancelAfter(PingEvery);
+                try
+                {
+                    next = await follower.Reader.ReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+                catch (FollowerLaggedException e)
+                {
+                    failure = e.Message + " Reconnect to continue.";
+                }
+            }
+
+            if (failure is not null)
+            {
+                yield return new SseItem<FollowEvent>(new FollowEvent(Error: failure), "error");
+                yield break;
+            }
+
+            switch (next)
+            {
+                case null:
+                    yield return new SseItem<FollowEvent>(new FollowEvent(), "ping");
+                    break;
+                case OutputAppended output when output.Sequence > last:
+                    last = output.Sequence;
+                    yield return Output(output.Sequence, output.Text);
+                    break;
+                case StatusChanged change:
+                    yield return new SseItem<FollowEvent>(new FollowEvent(Status: change.Status.ToWire()), "status");
+                    if (change.Status.IsTerminal())
+                    {
+                        yield return End();
+                        yield break;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static SseItem<FollowEvent> Output(int seq, string text) => new(new FollowEvent(seq, text), "output");
+
+    private static SseItem<FollowEvent> End() => new(new FollowEvent(), "end");
+}

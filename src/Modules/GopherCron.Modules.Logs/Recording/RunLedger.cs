@@ -1,0 +1,369 @@
+using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Logs.Data;
+using GopherCron.Modules.Logs.Domain;
+using GopherCron.Modules.Logs.Live;
+using GopherCron.Modules.Shared.Data;
+using GopherCron.Modules.Shared.Time;
+using LinqToDB;
+using LinqToDB.Async;
+using LinqToDB.Data;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GopherCron.Modules.Logs.Recording;
+
+/// <summary>
+/// The run ledger. Claims are written at once in one transaction; progress (start, output, finish) is queued and
+/// written in batches by one writer, in arrival order, retrying until the store takes it, so a store outage delays
+/// results but loses none.
+/// </summary>
+internal sealed partial class RunLedger(
+    Database database,
+    RunFeed feed,
+    IOptions<LogsOptions> options,
+    TimeProvider clock,
+    IMeterFactory meters,
+    ILogger<RunLedger> logger) : BackgroundService, IRunLedger
+{
+    private const int MaxBatch = 2000;
+    private const int ClaimRowsPerStatement = 400;
+
+    private readonly Channel<LedgerWrite> _writes = Channel.CreateUnbounded<LedgerWrite>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Dictionary<long, OutputCap> _caps = [];
+    private readonly Counter<long> _finished = meters.Create("GopherCron.Logs").CreateCounter<long>("gophercron.runs.finished", description: "Runs that reached a terminal state, by status.");
+
+    public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(IReadOnlyList<RunClaim> claims, CancellationToken cancellationToken)
+    {
+        if (claims.Count == 0)
+        {
+            return [];
+        }
+
+        var batch = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(int.MaxValue);
+        var now = clock.GetUtcNow().ToUnixMs();
+        await using var db = new LogsDb(database.Options);
+        await using (var tx = await db.BeginTransactionAsync(cancellationToken))
+        {
+            for (var offset = 0; offset < claims.Count; offset += ClaimRowsPerStatement)
+            {
+                var count = Math.Min(ClaimRowsPerStatement, claims.Count - offset);
+                var (sql, parameters) = BuildClaimInsert(claims, offset, count, batch, now);
+                await db.ExecuteAsync(sql, cancellationToken, parameters);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        var inserted = await db.Runs
+            .Where(r => r.ClaimBatch == batch)
+            .Select(r => new { r.Id, r.TaskId, r.FireAt, r.Slot })
+            .ToListAsync(cancellationToken);
+        var ids = inserted.ToDictionary(r => (r.TaskId, r.FireAt, r.Slot), r => r.Id);
+        var result = new List<ClaimedRun>(inserted.Count);
+        foreach (var claim in claims)
+        {
+            if (ids.TryGetValue((claim.TaskId, claim.FireAt?.ToUnixMs(), claim.Slot), out var id))
+            {
+                result.Add(new ClaimedRun(id, claim));
+                if (claim.Status.IsTerminal())
+                {
+                    _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private (string Sql, DataParameter[] Parameters) BuildClaimInsert(IReadOnlyList<RunClaim> claims, int offset, int count, long batch, long now)
+    {
+        const string columns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
+        var sql = new StringBuilder("INSERT INTO runs (").Append(columns).Append(") VALUES ");
+        var parameters = new List<DataParameter>(count * 15);
+        for (var i = 0; i < count; i++)
+        {
+            var c = claims[offset + i];
+            var p = "p" + i + "_";
+            sql.Append(i == 0 ? "(" : ",(")
+                .Append('@').Append(p).Append("pr,@").Append(p).Append("t,@").Append(p).Append("f,@").Append(p).Append("s,@b,@")
+                .Append(p).Append("tr,@").Append(p).Append("a,@").Append(p).Append("pa,@").Append(p).Append("st,@").Append(p)
+                .Append("sa,@").Append(p).Append("fi,@").Append(p).Append("ag,@").Append(p).Append("e,@term,0,@no,@now)");
+            parameters.Add(DataParameter.Int64(p + "pr", c.ProjectId));
+            parameters.Add(DataParameter.Int64(p + "t", c.TaskId));
+            parameters.Add(new DataParameter(p + "f", c.FireAt?.ToUnixMs(), DataType.Int64));
+            parameters.Add(DataParameter.VarChar(p + "s", c.Slot));
+            parameters.Add(DataParameter.VarChar(p + "tr", c.Trigger.ToWire()));
+            parameters.Add(DataParameter.Int32(p + "a", c.Attempt));
+            parameters.Add(new DataParameter(p + "pa", c.ParentRunId, DataType.Int64));
+            parameters.Add(DataParameter.VarChar(p + "st", c.Status.ToWire()));
+            parameters.Add(DataParameter.Int64(p + "sa", c.ScheduledAt.ToUnixMs()));
+            parameters.Add(new DataParameter(p + "fi", c.Status.IsTerminal() ? (c.FinishedAt ?? clock.GetUtcNow()).ToUnixMs() : null, DataType.Int64));
+            parameters.Add(new DataParameter(p + "ag", c.Agent, DataType.NVarChar));
+            parameters.Add(new DataParameter(p + "e", Truncate(c.Error), DataType.NVarChar));
+        }
+
+        // Every claim in one statement was made in the same term; the batch id finds the inserted rows afterwards.
+        parameters.Add(DataParameter.Int64("b", batch));
+        parameters.Add(DataParameter.Int64("term", claims[offset].Term));
+        parameters.Add(DataParameter.Boolean("no", false));
+        parameters.Add(DataParameter.Int64("now", now));
+        sql.Append(database.Dialect == SqlDialect.Sqlite ? " ON CONFLICT DO NOTHING" : " ON DUPLICATE KEY UPDATE id = id");
+        return (sql.ToString(), parameters.ToArray());
+    }
+
+    public void RecordStarted(long runId, string agent, DateTimeOffset startedAt) =>
+        Enqueue(new LedgerWrite.Started(runId, agent, startedAt));
+
+    public void RecordOutput(long runId, long sequence, string text) =>
+        Enqueue(new LedgerWrite.Output(runId, sequence, text));
+
+    public void RecordFinished(long runId, RunStatus status, int? exitCode, string? error, DateTimeOffset finishedAt)
+    {
+        if (!status.IsTerminal())
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A run can only finish in a terminal state.");
+        }
+
+        Enqueue(new LedgerWrite.Finished(runId, status, exitCode, error, finishedAt));
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var flush = new LedgerWrite.Flush(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Enqueue(flush);
+        return flush.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Enqueue(LedgerWrite write)
+    {
+        if (!_writes.Writer.TryWrite(write))
+        {
+            LogWriteAfterStop(write.GetType().Name, write.RunId);
+            (write as LedgerWrite.Flush)?.Done.TrySetResult();
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> GetLastFireTimesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = new LogsDb(database.Options);
+        var rows = await db.Runs
+            .Where(r => r.FireAt != null)
+            .GroupBy(r => r.TaskId)
+            .Select(g => new { TaskId = g.Key, Last = g.Max(r => r.FireAt) })
+            .ToListAsync(cancellationToken);
+        return rows.Where(r => r.Last is not null).ToDictionary(r => r.TaskId, r => UnixTime.FromUnixMs(r.Last!.Value));
+    }
+
+    public async Task<IReadOnlyList<UnfinishedRun>> GetUnfinishedRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = new LogsDb(database.Options);
+        var pending = RunStatus.Pending.ToWire();
+        var running = RunStatus.Running.ToWire();
+        var rows = await db.Runs
+            .Where(r => r.Status == pending || r.Status == running)
+            .OrderBy(r => r.Id)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new UnfinishedRun(
+            r.Id, r.ProjectId, r.TaskId,
+            Enum.Parse<RunStatus>(r.Status, ignoreCase: true),
+            Enum.Parse<RunTrigger>(r.Trigger, ignoreCase: true),
+            r.Attempt, UnixTime.FromUnixMs(r.ScheduledAt), r.Agent)).ToList();
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Drain what is queued: results that arrived before shutdown are committed, not dropped.
+        _writes.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<LedgerWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            await WriteBatchAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<LedgerWrite> batch, CancellationToken stoppingToken)
+    {
+        // Plan first (this mutates the output caps once), then apply with retries: a retry replays the same plan.
+        var plan = new List<PlannedWrite>(batch.Count);
+        var events = new List<RunFeedEvent>(batch.Count);
+        foreach (var write in batch)
+        {
+            Plan(write, plan, events);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ApplyAsync(plan, CancellationToken.None);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(attempt, 6))));
+                LogWriteFailed(e, plan.Count, attempt, delay.TotalMilliseconds);
+                if (stoppingToken.IsCancellationRequested && attempt >= 5)
+                {
+                    LogGaveUp(plan.Count);
+                    break;
+                }
+
+                await Task.Delay(delay, clock, CancellationToken.None);
+            }
+        }
+
+        foreach (var feedEvent in events)
+        {
+            feed.Publish(feedEvent);
+        }
+
+        foreach (var write in batch)
+        {
+            switch (write)
+            {
+                case LedgerWrite.Flush flush:
+                    flush.Done.TrySetResult();
+                    break;
+                case LedgerWrite.Finished finished:
+                    _finished.Add(1, new KeyValuePair<string, object?>("status", finished.Status.ToWire()));
+                    break;
+            }
+        }
+    }
+
+    private void Plan(LedgerWrite write, List<PlannedWrite> plan, List<RunFeedEvent> events)
+    {
+        switch (write)
+        {
+            case LedgerWrite.Started s:
+                plan.Add(new PlannedWrite.Start(s.RunId, s.Agent, s.StartedAt.ToUnixMs()));
+                events.Add(new StatusChanged(s.RunId, RunStatus.Running));
+                break;
+            case LedgerWrite.Output o:
+                if (!_caps.TryGetValue(o.RunId, out var cap))
+                {
+                    cap = new OutputCap(options.Value.OutputCapBytes);
+                    _caps[o.RunId] = cap;
+                }
+
+                var operations = new List<OutputOperation>();
+                cap.Accept(o.Sequence, o.Text, operations);
+                foreach (var operation in operations)
+                {
+                    plan.Add(new PlannedWrite.OutputChange(o.RunId, operation));
+                    if (operation is OutputOperation.Insert insert)
+                    {
+                        events.Add(new OutputAppended(o.RunId, insert.Sequence, insert.Text));
+                    }
+                }
+
+                break;
+            case LedgerWrite.Finished f:
+                _caps.Remove(f.RunId, out var finishedCap);
+                plan.Add(new PlannedWrite.Finish(f.RunId, f.Status.ToWire(), f.ExitCode, Truncate(f.Error), f.FinishedAt.ToUnixMs(),
+                    finishedCap?.TotalBytes ?? 0, finishedCap?.ElidedBytes > 0));
+                events.Add(new StatusChanged(f.RunId, f.Status));
+                break;
+        }
+    }
+
+    private async Task ApplyAsync(List<PlannedWrite> plan, CancellationToken cancellationToken)
+    {
+        if (plan.Count == 0)
+        {
+            return;
+        }
+
+        var pending = RunStatus.Pending.ToWire();
+        var running = RunStatus.Running.ToWire();
+        var lost = RunStatus.Lost.ToWire();
+        await using var db = new LogsDb(database.Options);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        foreach (var write in plan)
+        {
+            switch (write)
+            {
+                case PlannedWrite.Start s:
+                    await db.Runs.Where(r => r.Id == s.RunId && r.Status == pending)
+                        .Set(r => r.Status, running).Set(r => r.StartedAt, s.At).Set(r => r.Agent, s.Agent)
+                        .UpdateAsync(cancellationToken);
+                    break;
+                case PlannedWrite.Finish f:
+                    // A real result outranks a guess: a run marked lost is corrected when its result arrives late.
+                    await db.Runs.Where(r => r.Id == f.RunId && (r.Status == pending || r.Status == running || r.Status == lost))
+                        .Set(r => r.Status, f.Status).Set(r => r.ExitCode, f.ExitCode).Set(r => r.Error, f.Error)
+                        .Set(r => r.FinishedAt, f.At).Set(r => r.OutputBytes, f.OutputBytes).Set(r => r.OutputTruncated, f.Truncated)
+                        .UpdateAsync(cancellationToken);
+                    break;
+                case PlannedWrite.OutputChange { Operation: OutputOperation.Insert insert } o:
+                    await db.InsertAsync(new OutputRow { RunId = o.RunId, Sequence = insert.Sequence, Content = insert.Text }, token: cancellationToken);
+                    break;
+                case PlannedWrite.OutputChange { Operation: OutputOperation.Delete delete } o:
+                    await db.Output.Where(r => r.RunId == o.RunId && delete.Sequences.Contains(r.Sequence)).DeleteAsync(cancellationToken);
+                    break;
+                case PlannedWrite.OutputChange { Operation: OutputOperation.Marker marker } o:
+                    if (marker.Update)
+                    {
+                        await db.Output.Where(r => r.RunId == o.RunId && r.Sequence == marker.Sequence)
+                            .Set(r => r.Content, marker.Text).UpdateAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        await db.InsertAsync(new OutputRow { RunId = o.RunId, Sequence = marker.Sequence, Content = marker.Text }, token: cancellationToken);
+                    }
+
+                    break;
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..1997] + "..." : error;
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Writing {Count} run updates failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    private partial void LogWriteFailed(Exception exception, int count, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Gave up writing {Count} run updates while shutting down; those runs will be marked lost at the next start")]
+    private partial void LogGaveUp(int count);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Dropped {Write} for run {RunId}: the ledger has stopped")]
+    private partial void LogWriteAfterStop(string write, long runId);
+
+    private abstract record LedgerWrite(long RunId)
+    {
+        public sealed record Started(long RunId, string Agent, DateTimeOffset StartedAt) : LedgerWrite(RunId);
+
+        public sealed record Output(long RunId, long Sequence, string Text) : LedgerWrite(RunId);
+
+        public sealed record Finished(long RunId, RunStatus Status, int? ExitCode, string? Error, DateTimeOffset FinishedAt) : LedgerWrite(RunId);
+
+        public sealed record Flush(TaskCompletionSource Done) : LedgerWrite(0);
+    }
+
+    private abstract record PlannedWrite
+    {
+        public sealed record Start(long RunId, string Agent, long At) : PlannedWrite;
+
+        public sealed record Finish(long RunId, string Status, int? ExitCode, string? Error, long At, long OutputBytes, bool Truncated) : PlannedWrite;
+
+        public sealed record OutputChange(long RunId, OutputOperation Operation) : PlannedWrite;
+    }
+}

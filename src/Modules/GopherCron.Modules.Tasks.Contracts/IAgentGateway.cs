@@ -1,0 +1,53 @@
+using GopherCron.Agent.Protocol;
+
+namespace GopherCron.Modules.Tasks.Contracts;
+
+/// <summary>Where agents attach to the scheduler: the embedded agent in process, remote agents over their stream.</summary>
+public interface IAgentGateway
+{
+    /// <summary>Registers a connected agent.</summary>
+    /// <param name="agent">Who the agent is and what it offers.</param>
+    /// <param name="sendToAgent">Delivers a host message to the agent.</param>
+    /// <returns>The session: report the agent's messages through it and dispose it when the agent disconnects.</returns>
+    IAgentSession Connect(AgentDescriptor agent, Func<HostMessage, CancellationToken, ValueTask> sendToAgent);
+}
+
+/// <summary>A connected agent, as the scheduler sees it.</summary>
+public interface IAgentSession : IAsyncDisposable
+{
+    /// <summary>Hands a message from the agent to the scheduler.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Cancels the hand-over.</param>
+    ValueTask ReceiveAsync(AgentMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Who an agent is and what it can run.</summary>
+/// <param name="Id">Unique and stable for the agent's process, for example its name plus a start nonce.</param>
+/// <param name="Name">Human name (host name by default).</param>
+/// <param name="Address">Where it runs, for display.</param>
+/// <param name="Version">The agent's version.</param>
+/// <param name="Executors">The executor kinds it offers.</param>
+/// <param name="Labels">Its labels, for tasks that require them.</param>
+/// <param name="Weight">0–100; the share of dispatches it receives relative to others (0 receives none).</param>
+/// <param name="ProjectIds">The projects it serves; null means every project (the embedded agent).</param>
+public sealed record AgentDescriptor(
+    string Id,
+    string Name,
+    string Address,
+    string Version,
+    IReadOnlyCollection<string> Executors,
+    IReadOnlyDictionary<string, string> Labels,
+    int Weight,
+    IReadOnlyCollection<long>? ProjectIds);
+
+/// <summary>Checks executor configurations with the executors' own validators.</summary>
+public interface IExecutorDirectory
+{
+    /// <summary>The executor kinds this host knows, with their descriptions.</summary>
+    IReadOnlyCollection<string> Kinds { get; }
+
+    /// <summary>Validates a configuration; null when the kind is unknown to this host.</summary>
+    /// <param name="kind">The executor kind.</param>
+    /// <param name="configuration">The task's <c>config</c> object.</param>
+    IReadOnlyList<(string Field, string Message)>? Validate(string kind, System.Text.Json.JsonElement configuration);
+}
