@@ -1,0 +1,37 @@
+using GopherCron.Modules.Shared.Data;
+
+namespace GopherCron.Modules.Tasks.Data;
+
+internal static class TasksMigrations
+{
+    public static readonly Migration[] All =
+    [
+        new(1, "tasks",
+            """
+            CREATE TABLE tasks (
+                id {id},
+                project_id BIGINT NOT NULL,
+                name VARCHAR(100) NOT NULL,
+                cron VARCHAR(200) NOT NULL,
+                time_zone VARCHAR(64) NULL,
+                executor VARCHAR(64) NOT NULL,
+                config_json {text} NOT NULL,
+                timeout_seconds INT NOT NULL,
+                enabled {bool} NOT NULL,
+                overlap VARCHAR(16) NOT NULL,
+                misfire VARCHAR(16) NOT NULL,
+                catch_up_seconds INT NULL,
+                parallel {bool} NOT NULL,
+                retry_attempts INT NOT NULL,
+                retry_backoff_seconds INT NOT NULL,
+                remark VARCHAR(1000) NOT NULL,
+                schedule_error VARCHAR(500) NULL,
+                created_by BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            ){table}
+            """,
+            "CREATE UNIQUE INDEX ux_tasks_project_name ON tasks (project_id, name)",
+            "CREATE INDEX ix_tasks_enabled ON tasks (enabled)"),
+    ];
+}

@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using GopherCron.Agent.Protocol;
+using GopherCron.Modules.Tasks.Contracts;
+using GopherCron.Modules.Tasks.Domain;
+
+namespace GopherCron.Modules.Tasks.Dispatching;
+
+/// <summary>A connected agent and the way to reach it.</summary>
+internal sealed class AgentConnection(AgentDescriptor descriptor, Func<HostMessage, CancellationToken, ValueTask> send, DateTimeOffset connectedAt)
+{
+    public AgentDescriptor Descriptor { get; } = descriptor;
+
+    public string Id => Descriptor.Id;
+
+    public string Name => Descriptor.Name;
+
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    public ValueTask SendAsync(HostMessage message, CancellationToken cancellationToken) => send(message, cancellationToken);
+
+    public bool CanRun(CronTask task) =>
+        Descriptor.Weight > 0
+        && Descriptor.Executors.Contains(task.Executor, StringComparer.OrdinalIgnoreCase)
+        && (Descriptor.ProjectIds is null || Descriptor.ProjectIds.Contains(task.ProjectId));
+}
+
+/// <summary>The agents connected to this replica.</summary>
+internal sealed class AgentRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AgentConnection> _agents = new(StringComparer.Ordinal);
+    private TaskCompletionSource _firstAgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<AgentConnection> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _agents.Values.ToList();
+            }
+        }
+    }
+
+    public void Add(AgentConnection agent)
+    {
+        lock (_gate)
+        {
+            _agents[agent.Id] = agent;
+            _firstAgent.TrySetResult();
+        }
+    }
+
+    public void Remove(AgentConnection agent)
+    {
+        lock (_gate)
+        {
+            if (_agents.TryGetValue(agent.Id, out var current) && ReferenceEquals(current, agent))
+            {
+                _agents.Remove(agent.Id);
+                if (_agents.Count == 0)
+                {
+                    _firstAgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until at least one agent is connected, or the grace period passes.</summary>
+    public async Task WaitForAnyAsync(TimeSpan grace, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        Task first;
+        lock (_gate)
+        {
+            first = _firstAgent.Task;
+        }
+
+        if (!first.IsCompleted && grace > TimeSpan.Zero)
+        {
+            await first.WaitAsync(grace, clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public IReadOnlyList<AgentConnection> EligibleFor(CronTask task)
+    {
+        lock (_gate)
+        {
+            return _agents.Values.Where(a => a.CanRun(task)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>Picks one agent with probability proportional to its weight.</summary>
+    public static AgentConnection Choose(IReadOnlyList<AgentConnection> eligible)
+    {
+        if (eligible.Count == 1)
+        {
+            return eligible[0];
+        }
+
+        var total = eligible.Sum(a => a.Descriptor.Weight);
+        var pick = RandomNumberGenerator.GetInt32(total);
+        foreach (var agent in eligible)
+        {
+            pick -= agent.Descriptor.Weight;
+            if (pick < 0)
+            {
+                return agent;
+            }
+        }
+
+        return eligible[^1];
+    }
+}

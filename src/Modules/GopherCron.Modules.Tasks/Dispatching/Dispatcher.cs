@@ -1,0 +1,444 @@
+using System.Diagnostics.Metrics;
+using GopherCron.Agent.Protocol;
+using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Shared.Cluster;
+using GopherCron.Modules.Tasks.Contracts;
+using GopherCron.Modules.Tasks.Domain;
+using Microsoft.Extensions.Logging;
+
+namespace GopherCron.Modules.Tasks.Dispatching;
+
+/// <summary>One fire to turn into runs.</summary>
+/// <param name="Task">The task.</param>
+/// <param name="At">The fire instant (for manual runs, the request time).</param>
+/// <param name="Trigger">Cron, misfire catch-up or manual.</param>
+/// <param name="SkipReason">When set, the fire is recorded as skipped with this reason and nothing runs.</param>
+internal sealed record Fire(CronTask Task, DateTimeOffset At, RunTrigger Trigger, string? SkipReason = null);
+
+/// <summary>
+/// Turns fires into runs and runs into agent work: claims each fire (the run row exists before any dispatch), applies
+/// the overlap policy, picks agents, dispatches under the leader's term, records what agents report, retries per
+/// policy, and kills on request. Active only while this replica leads; reports are recorded in any case.
+/// </summary>
+internal sealed partial class Dispatcher(
+    AgentRegistry registry,
+    IRunLedger ledger,
+    TimeProvider clock,
+    IMeterFactory meters,
+    ILogger<Dispatcher> logger) : IAgentGateway, IRunControl
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, ActiveRun> _active = [];
+    private readonly Dictionary<long, HashSet<long>> _activeByTask = [];
+    private readonly Dictionary<long, CancellationTokenSource> _waitingRetries = [];
+    private readonly Histogram<double> _lateness = meters.Create("GopherCron.Scheduler")
+        .CreateHistogram<double>("gophercron.fire.lateness", "ms", "Time from a cron fire's scheduled instant to its executor's start.");
+    private LeadershipLease? _lease;
+
+    /// <summary>The term this replica leads in, or null when it does not lead.</summary>
+    public long? CurrentTerm
+    {
+        get
+        {
+            var lease = _lease;
+            return lease is { Token.IsCancellationRequested: false } ? lease.Term : null;
+        }
+    }
+
+    public void BeginTerm(LeadershipLease lease) => _lease = lease;
+
+    public void EndTerm()
+    {
+        _lease = null;
+        lock (_gate)
+        {
+            // Their rows stay pending; the next leader resumes or settles them at take-over.
+            foreach (var wait in _waitingRetries.Values)
+            {
+                wait.Cancel();
+            }
+
+            _waitingRetries.Clear();
+        }
+    }
+
+    public bool Holds(long runId)
+    {
+        lock (_gate)
+        {
+            return _active.ContainsKey(runId) || _waitingRetries.ContainsKey(runId);
+        }
+    }
+
+    public IReadOnlyCollection<long> ActiveRunsOf(long taskId)
+    {
+        lock (_gate)
+        {
+            return _activeByTask.TryGetValue(taskId, out var runs) ? runs.ToList() : [];
+        }
+    }
+
+    /// <summary>Claims and dispatches the fires in one batch; returns the runs this call created.</summary>
+    public async Task<IReadOnlyList<ClaimedRun>> FireAsync(IReadOnlyList<Fire> fires, long term, CancellationToken cancellationToken)
+    {
+        var planned = new Dictionary<RunClaim, (CronTask Task, AgentConnection? Agent)>(ReferenceEqualityComparer.Instance);
+        var replace = new List<(CronTask Task, IReadOnlyCollection<long> Runs, DateTimeOffset At)>();
+        var claims = new List<RunClaim>(fires.Count);
+        var now = clock.GetUtcNow();
+        foreach (var fire in fires)
+        {
+            var task = fire.Task;
+            var manual = fire.Trigger == RunTrigger.Manual;
+            var baseClaim = new RunClaim
+            {
+                ProjectId = task.ProjectId,
+                TaskId = task.Id,
+                FireAt = manual ? null : fire.At,
+                Slot = manual ? "m:" + Guid.NewGuid().ToString("N") : "",
+                Trigger = fire.Trigger,
+                ScheduledAt = fire.At,
+                Term = term,
+            };
+
+            string? terminalReason = fire.SkipReason;
+            var status = RunStatus.Skipped;
+            var active = manual ? [] : ActiveRunsOf(task.Id);
+            if (terminalReason is null && active.Count > 0 && task.Overlap == OverlapPolicy.Forbid)
+            {
+                terminalReason = $"run {active.Min()} of this task is still running (overlap: forbid)";
+            }
+
+            var agents = registry.EligibleFor(task);
+            if (terminalReason is null && agents.Count == 0)
+            {
+                terminalReason = $"no agent online that offers the '{task.Executor}' executor for this project";
+                status = RunStatus.Failed;
+            }
+
+            if (terminalReason is not null)
+            {
+                var claim = baseClaim with { Status = status, Error = terminalReason, FinishedAt = now };
+                planned[claim] = (task, null);
+                claims.Add(claim);
+                continue;
+            }
+
+            if (active.Count > 0 && task.Overlap == OverlapPolicy.Replace)
+            {
+                replace.Add((task, active, fire.At));
+            }
+
+            foreach (var agent in task.Parallel ? agents : [AgentRegistry.Choose(agents)])
+            {
+                var claim = task.Parallel
+                    ? baseClaim with { Slot = baseClaim.Slot + "agent:" + agent.Name, Agent = agent.Name }
+                    : baseClaim with { Agent = agent.Name };
+                planned[claim] = (task, agent);
+                claims.Add(claim);
+            }
+        }
+
+        var claimed = await ledger.ClaimAsync(claims, cancellationToken);
+        var claimedTasks = claimed.Select(c => c.Claim.TaskId).ToHashSet();
+        foreach (var (task, runs, at) in replace.Where(r => claimedTasks.Contains(r.Task.Id)))
+        {
+            foreach (var runId in runs)
+            {
+                await KillAsync(runId, $"replaced by the fire of {at:O} (overlap: replace)", cancellationToken);
+            }
+        }
+
+        foreach (var run in claimed)
+        {
+            var (task, agent) = planned[run.Claim];
+            if (agent is not null)
+            {
+                await DispatchAsync(run.RunId, run.Claim, task, agent, term, cancellationToken);
+            }
+        }
+
+        return claimed;
+    }
+
+    private async Task DispatchAsync(long runId, RunClaim claim, CronTask task, AgentConnection agent, long term, CancellationToken cancellationToken)
+    {
+        var active = new ActiveRun(runId, task, agent, claim.ScheduledAt, claim.Attempt, claim.Trigger);
+        lock (_gate)
+        {
+            _active[runId] = active;
+            if (!_activeByTask.TryGetValue(task.Id, out var runs))
+            {
+                _activeByTask[task.Id] = runs = [];
+            }
+
+            runs.Add(runId);
+        }
+
+        var spec = new RunSpec
+        {
+            TaskId = task.Id,
+            ProjectId = task.ProjectId,
+            TaskName = task.Name,
+            Executor = task.Executor,
+            ConfigurationJson = task.ConfigJson,
+            Timeout = task.Timeout,
+            ScheduledAt = claim.ScheduledAt,
+            Attempt = claim.Attempt,
+        };
+        try
+        {
+            await agent.SendAsync(new DispatchRun(runId, term, spec), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDispatchFailed(e, runId, agent.Name);
+            End(runId, RunStatus.Failed, null, $"could not reach agent {agent.Name}: {e.Message}", clock.GetUtcNow());
+        }
+    }
+
+    public IAgentSession Connect(AgentDescriptor agent, Func<HostMessage, CancellationToken, ValueTask> sendToAgent)
+    {
+        var connection = new AgentConnection(agent, sendToAgent, clock.GetUtcNow());
+        registry.Add(connection);
+        LogAgentConnected(agent.Name, agent.Id, string.Join(",", agent.Executors));
+        return new Session(this, connection);
+    }
+
+    private ValueTask ReceiveAsync(AgentConnection agent, AgentMessage message)
+    {
+        switch (message)
+        {
+            case RunStarted started:
+                ledger.RecordStarted(started.RunId, agent.Name, started.StartedAt);
+                ActiveRun? run;
+                lock (_gate)
+                {
+                    _active.TryGetValue(started.RunId, out run);
+                }
+
+                if (run is { Trigger: RunTrigger.Cron or RunTrigger.Misfire })
+                {
+                    _lateness.Record((started.StartedAt - run.ScheduledAt).TotalMilliseconds,
+                        new KeyValuePair<string, object?>("trigger", run.Trigger.ToWire()));
+                }
+
+                break;
+            case RunOutput output:
+                ledger.RecordOutput(output.RunId, output.Sequence, output.Text);
+                break;
+            case RunFinished finished:
+                var status = finished.Outcome switch
+                {
+                    RunOutcome.Succeeded => RunStatus.Succeeded,
+                    RunOutcome.TimedOut => RunStatus.TimedOut,
+                    RunOutcome.Killed => RunStatus.Killed,
+                    _ => RunStatus.Failed,
+                };
+                var error = finished.Outcome == RunOutcome.Rejected ? $"rejected by agent {agent.Name}: {finished.Error}" : finished.Error;
+                End(finished.RunId, status, finished.ExitCode, error, finished.FinishedAt, retryable: finished.Outcome is RunOutcome.Failed or RunOutcome.TimedOut);
+                break;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void End(long runId, RunStatus status, int? exitCode, string? error, DateTimeOffset at, bool retryable = false)
+    {
+        ActiveRun? run;
+        lock (_gate)
+        {
+            if (_active.Remove(runId, out run) && _activeByTask.TryGetValue(run.Task.Id, out var runs))
+            {
+                runs.Remove(runId);
+                if (runs.Count == 0)
+                {
+                    _activeByTask.Remove(run.Task.Id);
+                }
+            }
+        }
+
+        ledger.RecordFinished(runId, status, exitCode, error, at);
+        if (retryable && run is not null && run.Attempt <= run.Task.RetryAttempts && _lease is { Token.IsCancellationRequested: false } lease)
+        {
+            _ = RetryAsync(run, lease);
+        }
+    }
+
+    private async Task RetryAsync(ActiveRun failed, LeadershipLease lease)
+    {
+        try
+        {
+            var claim = new RunClaim
+            {
+                ProjectId = failed.Task.ProjectId,
+                TaskId = failed.Task.Id,
+                Slot = "r:" + failed.RunId,
+                Trigger = RunTrigger.Retry,
+                Attempt = failed.Attempt + 1,
+                ParentRunId = failed.RunId,
+                ScheduledAt = clock.GetUtcNow() + failed.Task.RetryBackoff,
+                Term = lease.Term,
+            };
+            var claimed = await ledger.ClaimAsync([claim], lease.Token);
+            if (claimed.Count == 1)
+            {
+                LogRetryScheduled(failed.RunId, claimed[0].RunId, claim.Attempt, claim.ScheduledAt);
+                await DispatchWhenDueAsync(claimed[0].RunId, claim, failed.Task, lease);
+            }
+        }
+        catch (OperationCanceledException) when (lease.Token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogRetryFailed(e, failed.RunId);
+        }
+    }
+
+    /// <summary>Resumes a retry that a previous leader recorded but had not dispatched yet.</summary>
+    public void ResumeRetry(UnfinishedRun run, CronTask task, LeadershipLease lease)
+    {
+        var claim = new RunClaim
+        {
+            ProjectId = run.ProjectId,
+            TaskId = run.TaskId,
+            Trigger = RunTrigger.Retry,
+            Attempt = run.Attempt,
+            ScheduledAt = run.ScheduledAt,
+            Term = lease.Term,
+        };
+        _ = DispatchWhenDueAsync(run.RunId, claim, task, lease);
+    }
+
+    private async Task DispatchWhenDueAsync(long runId, RunClaim claim, CronTask task, LeadershipLease lease)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(lease.Token);
+        lock (_gate)
+        {
+            _waitingRetries[runId] = wait;
+        }
+
+        try
+        {
+            var delay = claim.ScheduledAt - clock.GetUtcNow();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, clock, wait.Token);
+            }
+
+            lock (_gate)
+            {
+                if (!_waitingRetries.Remove(runId))
+                {
+                    return; // killed while waiting
+                }
+            }
+
+            var agents = registry.EligibleFor(task);
+            if (agents.Count == 0)
+            {
+                End(runId, RunStatus.Failed, null, $"no agent online that offers the '{task.Executor}' executor for this project", clock.GetUtcNow());
+                return;
+            }
+
+            await DispatchAsync(runId, claim, task, AgentRegistry.Choose(agents), lease.Term, lease.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _waitingRetries.Remove(runId);
+            }
+        }
+    }
+
+    public async Task<KillOutcome> KillAsync(long runId, string reason, CancellationToken cancellationToken)
+    {
+        ActiveRun? run;
+        CancellationTokenSource? waiting;
+        lock (_gate)
+        {
+            _active.TryGetValue(runId, out run);
+            _waitingRetries.Remove(runId, out waiting);
+        }
+
+        if (waiting is not null)
+        {
+            await waiting.CancelAsync();
+            End(runId, RunStatus.Killed, null, reason, clock.GetUtcNow());
+            return KillOutcome.KilledBeforeStart;
+        }
+
+        if (run is null)
+        {
+            return KillOutcome.NotRunning;
+        }
+
+        try
+        {
+            await run.Agent.SendAsync(new KillRun(runId, reason), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogKillFailed(e, runId, run.Agent.Name);
+            End(runId, RunStatus.Lost, null, $"agent {run.Agent.Name} could not be reached to kill the run: {e.Message}", clock.GetUtcNow());
+        }
+
+        return KillOutcome.Requested;
+    }
+
+    private void Disconnected(AgentConnection agent)
+    {
+        registry.Remove(agent);
+        List<long> orphaned;
+        lock (_gate)
+        {
+            orphaned = _active.Values.Where(r => ReferenceEquals(r.Agent, agent)).Select(r => r.RunId).ToList();
+        }
+
+        foreach (var runId in orphaned)
+        {
+            End(runId, RunStatus.Lost, null, $"agent {agent.Name} disconnected while the run was in progress", clock.GetUtcNow());
+        }
+
+        LogAgentDisconnected(agent.Name, agent.Id, orphaned.Count);
+    }
+
+    private sealed class Session(Dispatcher dispatcher, AgentConnection agent) : IAgentSession
+    {
+        private int _disposed;
+
+        public ValueTask ReceiveAsync(AgentMessage message, CancellationToken cancellationToken) =>
+            dispatcher.ReceiveAsync(agent, message);
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispatcher.Disconnected(agent);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed record ActiveRun(long RunId, CronTask Task, AgentConnection Agent, DateTimeOffset ScheduledAt, int Attempt, RunTrigger Trigger);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Dispatching run {RunId} to agent {Agent} failed")]
+    private partial void LogDispatchFailed(Exception exception, long runId, string agent);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Agent {Agent} ({AgentId}) connected, offering {Executors}")]
+    private partial void LogAgentConnected(string agent, string agentId, string executors);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Agent {Agent} ({AgentId}) disconnected; {Runs} runs in progress marked lost")]
+    private partial void LogAgentDisconnected(string agent, string agentId, int runs);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Run {RunId} failed; retry run {RetryRunId} (attempt {Attempt}) at {At:O}")]
+    private partial void LogRetryScheduled(long runId, long retryRunId, int attempt, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "Could not schedule the retry of run {RunId}")]
+    private partial void LogRetryFailed(Exception exception, long runId);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Could not send the kill of run {RunId} to agent {Agent}")]
+    private partial void LogKillFailed(Exception exception, long runId, string agent);
+}

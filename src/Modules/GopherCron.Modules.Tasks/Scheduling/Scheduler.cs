@@ -1,0 +1,266 @@
+using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Shared.Cluster;
+using GopherCron.Modules.Shared.Data;
+using GopherCron.Modules.Tasks.Data;
+using GopherCron.Modules.Tasks.Dispatching;
+using GopherCron.Modules.Tasks.Domain;
+using LinqToDB;
+using LinqToDB.Async;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GopherCron.Modules.Tasks.Scheduling;
+
+/// <summary>
+/// Fires schedules while this replica leads. On taking office it rebuilds the schedule index from the store, settles
+/// runs no agent holds, and applies each task's misfire policy to what was missed; then it sleeps until the earliest
+/// fire (or until a task changes), claims every due fire as one batch, and dispatches. Losing leadership cancels it.
+/// </summary>
+internal sealed partial class Scheduler(
+    Database database,
+    ILeadership leadership,
+    Dispatcher dispatcher,
+    AgentRegistry agents,
+    IRunLedger ledger,
+    TaskChangeFeed changes,
+    IOptions<TasksOptions> options,
+    TimeProvider clock,
+    ILogger<Scheduler> logger) : BackgroundService
+{
+    private readonly ScheduleIndex _index = new();
+
+    /// <summary>True once this replica leads and its schedule is loaded.</summary>
+    public bool IsScheduling { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LeadershipLease lease;
+            try
+            {
+                lease = await leadership.WaitForLeadershipAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Token);
+            dispatcher.BeginTerm(lease);
+            try
+            {
+                LogTookOffice(lease.Term);
+                await LeadAsync(lease, term.Token);
+            }
+            catch (OperationCanceledException) when (term.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                // The store may be down; start the term over rather than schedule from a partial view.
+                LogLeadFailed(e, lease.Term);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                IsScheduling = false;
+                dispatcher.EndTerm();
+                _index.Clear();
+                LogLeftOffice(lease.Term);
+            }
+        }
+    }
+
+    private async Task LeadAsync(LeadershipLease lease, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        await agents.WaitForAnyAsync(settings.AgentGracePeriod, clock, cancellationToken);
+
+        var tasks = await LoadEnabledTasksAsync(cancellationToken);
+        await SettleUnfinishedRunsAsync(tasks, lease, cancellationToken);
+
+        var lastFires = await ledger.GetLastFireTimesAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var catchUp = new List<Fire>();
+        foreach (var task in tasks.Values)
+        {
+            var plan = MisfirePlanner.Plan(task, lastFires.GetValueOrDefault(task.Id), now, settings.MisfireThreshold, settings.MaxCatchUpFires);
+            if (plan.SkippedUpTo is { } skipped)
+            {
+                catchUp.Add(new Fire(task, skipped, RunTrigger.Misfire,
+                    $"fires up to this instant were missed while no scheduler was running (misfire: {task.Misfire.ToWire()})"));
+            }
+
+            catchUp.AddRange(plan.CatchUp.Select(at => new Fire(task, at, RunTrigger.Misfire)));
+            catchUp.AddRange(plan.Late.Select(at => new Fire(task, at, RunTrigger.Cron)));
+            _index.Set(task, plan.Next);
+        }
+
+        if (catchUp.Count > 0)
+        {
+            LogCatchUp(catchUp.Count, tasks.Count);
+            await dispatcher.FireAsync(catchUp, lease.Term, cancellationToken);
+        }
+
+        IsScheduling = true;
+        LogScheduling(_index.Count, lease.Term);
+        var due = new List<(CronTask Task, DateTimeOffset At)>();
+        var fires = new List<Fire>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await ApplyChangesAsync(cancellationToken);
+
+            now = clock.GetUtcNow();
+            due.Clear();
+            _index.TakeDue(now, due);
+            if (due.Count > 0)
+            {
+                fires.Clear();
+                foreach (var (task, at) in due)
+                {
+                    PlanDueFire(task, at, now, settings.MisfireThreshold, fires);
+                }
+
+                await dispatcher.FireAsync(fires, lease.Term, cancellationToken);
+                continue;
+            }
+
+            await SleepUntilNextAsync(now, cancellationToken);
+        }
+    }
+
+    // A fire taken late (the process was paused or overloaded) is a misfire once past the threshold.
+    private void PlanDueFire(CronTask task, DateTimeOffset at, DateTimeOffset now, TimeSpan threshold, List<Fire> fires)
+    {
+        if (now - at <= threshold || task.Misfire == MisfirePolicy.FireAll)
+        {
+            fires.Add(new Fire(task, at, now - at <= threshold ? RunTrigger.Cron : RunTrigger.Misfire));
+            _index.Set(task, task.NextFireAfter(at));
+            return;
+        }
+
+        var newest = MisfirePlanner.LastIn(task, at, now - threshold) ?? at;
+        fires.Add(task.Misfire == MisfirePolicy.FireOnce
+            ? new Fire(task, newest, RunTrigger.Misfire)
+            : new Fire(task, newest, RunTrigger.Misfire, $"the scheduler fell more than {threshold.TotalSeconds:0.###} s behind (misfire: skip)"));
+        _index.Set(task, task.NextFireAfter(newest));
+    }
+
+    private async Task SleepUntilNextAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var next = _index.PeekNext();
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var changed = changes.Reader.WaitToReadAsync(wake.Token).AsTask();
+        Task timer = next is { } at
+            ? Task.Delay(at - now > TimeSpan.Zero ? at - now : TimeSpan.Zero, clock, wake.Token)
+            : Task.Delay(Timeout.InfiniteTimeSpan, clock, wake.Token);
+        await Task.WhenAny(changed, timer);
+        await wake.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task ApplyChangesAsync(CancellationToken cancellationToken)
+    {
+        HashSet<long>? changed = null;
+        while (changes.Reader.TryRead(out var taskId))
+        {
+            (changed ??= []).Add(taskId);
+        }
+
+        if (changed is null)
+        {
+            return;
+        }
+
+        await using var db = new TasksDb(database.Options);
+        var rows = await db.Tasks.Where(t => changed.Contains(t.Id)).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var taskId in changed)
+        {
+            var row = rows.FirstOrDefault(r => r.Id == taskId);
+            if (row is null || !row.Enabled || !CronTask.TryFrom(row, options.Value, out var task, out _))
+            {
+                _index.Remove(taskId);
+                continue;
+            }
+
+            // An edit or a resume schedules from now on; fires before it are not caught up.
+            _index.Set(task!, task!.NextFireAfter(now));
+        }
+    }
+
+    private async Task<Dictionary<long, CronTask>> LoadEnabledTasksAsync(CancellationToken cancellationToken)
+    {
+        await using var db = new TasksDb(database.Options);
+        var rows = await db.Tasks.Where(t => t.Enabled).ToListAsync(cancellationToken);
+        var tasks = new Dictionary<long, CronTask>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (CronTask.TryFrom(row, options.Value, out var task, out var error))
+            {
+                tasks[row.Id] = task!;
+                continue;
+            }
+
+            // An unreadable schedule disables the task with the reason instead of stopping every other task.
+            LogInvalidSchedule(row.Id, error!);
+            await db.Tasks.Where(t => t.Id == row.Id)
+                .Set(t => t.Enabled, false)
+                .Set(t => t.ScheduleError, error!.Length > 500 ? error[..500] : error)
+                .UpdateAsync(cancellationToken);
+        }
+
+        return tasks;
+    }
+
+    private async Task SettleUnfinishedRunsAsync(Dictionary<long, CronTask> tasks, LeadershipLease lease, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var settled = 0;
+        foreach (var run in await ledger.GetUnfinishedRunsAsync(cancellationToken))
+        {
+            if (dispatcher.Holds(run.RunId))
+            {
+                continue;
+            }
+
+            if (run is { Trigger: RunTrigger.Retry, Status: RunStatus.Pending, Agent: null } && tasks.TryGetValue(run.TaskId, out var task))
+            {
+                dispatcher.ResumeRetry(run, task, lease);
+                continue;
+            }
+
+            ledger.RecordFinished(run.RunId, RunStatus.Lost, null,
+                "no agent holds this run after the scheduler restarted or changed leader", now);
+            settled++;
+        }
+
+        if (settled > 0)
+        {
+            LogSettled(settled);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Took scheduling office in term {Term}")]
+    private partial void LogTookOffice(long term);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Left scheduling office of term {Term}")]
+    private partial void LogLeftOffice(long term);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Scheduling in term {Term} failed; starting over")]
+    private partial void LogLeadFailed(Exception exception, long term);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Scheduling {Count} enabled tasks in term {Term}")]
+    private partial void LogScheduling(int count, long term);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Recording {Count} missed or late fires of {Tasks} tasks per their misfire policies")]
+    private partial void LogCatchUp(int count, int tasks);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Task {TaskId} was disabled: its schedule no longer parses: {Error}")]
+    private partial void LogInvalidSchedule(long taskId, string error);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Marked {Count} runs lost: no agent holds them")]
+    private partial void LogSettled(int count);
+}
