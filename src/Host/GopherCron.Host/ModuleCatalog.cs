@@ -15,13 +15,14 @@ internal static class ModuleCatalog
         return builder
             .AddModule<UsersModule>()
             .AddModule<ProjectsModule>()
-            .AddModule<TasksModule>()
-            .AddModule<LogsModule>();
+            // Logs before Tasks: hosted services stop in reverse order, so the run ledger drains last.
+            .AddModule<LogsModule>()
+            .AddModule<TasksModule>();
     }
 
     public static IEndpointRouteBuilder MapModules(this IEndpointRouteBuilder app) => app
         .MapModule<UsersModule>()
         .MapModule<ProjectsModule>()
-        .MapModule<TasksModule>()
-        .MapModule<LogsModule>();
+        .MapModule<LogsModule>()
+        .MapModule<TasksModule>();
 }

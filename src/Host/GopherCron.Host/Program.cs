@@ -1,4 +1,5 @@
 using GopherCron.Host;
+using GopherCron.Host.Agents;
 using GopherCron.Modules.Shared.Data;
 using GopherCron.ServiceDefaults;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gophercron-host");
 builder.AddHttpConventions();
 builder.AddModules();
+builder.AddEmbeddedAgent();
 
 var app = builder.Build();
 
