@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# GopherCron host, embedded mode by default (SQLite in /app/data, built-in agent).
+# Cluster mode: set Database__Provider / Database__ConnectionString (see README).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files only, so the restore layer is cached across source edits.
+COPY global.json Directory.Build.props Directory.Packages.props GopherCron.slnx ./
+COPY build/ build/
+COPY src/Agent/GopherCron.Agent/GopherCron.Agent.csproj src/Agent/GopherCron.Agent/
+COPY src/Agent/GopherCron.Agent.Protocol/GopherCron.Agent.Protocol.csproj src/Agent/GopherCron.Agent.Protocol/
+COPY src/Host/GopherCron.Host/GopherCron.Host.csproj src/Host/GopherCron.Host/
+COPY src/Host/GopherCron.ServiceDefaults/GopherCron.ServiceDefaults.csproj src/Host/GopherCron.ServiceDefaults/
+COPY src/Modules/GopherCron.Modules.Shared/GopherCron.Modules.Shared.csproj src/Modules/GopherCron.Modules.Shared/
+COPY src/Modules/GopherCron.Modules.Users/GopherCron.Modules.Users.csproj src/Modules/GopherCron.Modules.Users/
+COPY src/Modules/GopherCron.Modules.Users.Contracts/GopherCron.Modules.Users.Contracts.csproj src/Modules/GopherCron.Modules.Users.Contracts/
+COPY src/Modules/GopherCron.Modules.Projects/GopherCron.Modules.Projects.csproj src/Modules/GopherCron.Modules.Projects/
+COPY src/Modules/GopherCron.Modules.Projects.Contracts/GopherCron.Modules.Projects.Contracts.csproj src/Modules/GopherCron.Modules.Projects.Contracts/
+COPY src/Modules/GopherCron.Modules.Tasks/GopherCron.Modules.Tasks.csproj src/Modules/GopherCron.Modules.Tasks/
+COPY src/Modules/GopherCron.Modules.Tasks.Contracts/GopherCron.Modules.Tasks.Contracts.csproj src/Modules/GopherCron.Modules.Tasks.Contracts/
+COPY src/Modules/GopherCron.Modules.Logs/GopherCron.Modules.Logs.csproj src/Modules/GopherCron.Modules.Logs/
+COPY src/Modules/GopherCron.Modules.Logs.Contracts/GopherCron.Modules.Logs.Contracts.csproj src/Modules/GopherCron.Modules.Logs.Contracts/
+COPY src/Plugins/GopherCron.Plugins.Abstractions/GopherCron.Plugins.Abstractions.csproj src/Plugins/GopherCron.Plugins.Abstractions/
+COPY src/Plugins/GopherCron.Plugins.Shell/GopherCron.Plugins.Shell.csproj src/Plugins/GopherCron.Plugins.Shell/
+RUN dotnet restore src/Host/GopherCron.Host/GopherCron.Host.csproj
+COPY src/ src/
+# Publishing the host also lays out plugins/shell/ (build/Plugin.targets).
+RUN dotnet publish src/Host/GopherCron.Host/GopherCron.Host.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# curl for the health check; util-linux provides setsid, which puts each shell run in its own process group.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl util-linux \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app ./
+RUN mkdir -p /app/data && chown "$APP_UID" /app/data
+USER $APP_UID
+VOLUME /app/data
+EXPOSE 6306
+ENV DOTNET_ENVIRONMENT=Production
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:6306/health/ready || exit 1
+ENTRYPOINT ["dotnet", "GopherCron.Host.dll", "--urls", "http://0.0.0.0:6306"]
