@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+
+namespace GopherCron.Plugins.Shell;
+
+/// <summary>
+/// The processes of one run: the shell (a session and process-group leader, thanks to <c>setsid</c>) and everything
+/// it starts, unless a descendant deliberately leaves the group (its own <c>setsid</c>, a double-forking daemon);
+/// only a cgroup would catch those.
+/// </summary>
+internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider time)
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private const int NoSuchProcess = 3; // ESRCH
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The process-group id, equal to the leader's pid.</summary>
+    public int Id { get; } = id;
+
+    /// <summary>False when setsid was missing: then only the leader itself can be signalled.</summary>
+    public bool IsGroup { get; } = isGroup;
+
+    /// <summary>True while any process (zombies included) is still in the group.</summary>
+    public bool IsAlive => Signal(0);
+
+    /// <summary>
+    /// SIGTERM to every member, then SIGKILL to whatever is left after <paramref name="grace"/>.
+    /// Returns false when the group was already empty.
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan grace)
+    {
+        if (!Signal(SigTerm))
+        {
+            return false;
+        }
+
+        var started = time.GetTimestamp();
+        while (IsAlive && time.GetElapsedTime(started) < grace)
+        {
+            // Not cancellable on purpose: stopping a run's processes must finish even when everything else is being torn down.
+            await Task.Delay(PollInterval, time, CancellationToken.None);
+        }
+
+        Signal(SigKill);
+        return true;
+    }
+
+    private bool Signal(int signal)
+    {
+        // A negative pid addresses the whole process group.
+        if (Kill(IsGroup ? -Id : Id, signal) == 0)
+        {
+            return true;
+        }
+
+        // EPERM means someone is there that we may not signal (a setuid child); it still counts as alive.
+        return Marshal.GetLastPInvokeError() != NoSuchProcess;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
