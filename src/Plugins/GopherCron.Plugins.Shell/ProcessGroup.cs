@@ -14,6 +14,7 @@ internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider ti
     private const int NoSuchProcess = 3; // ESRCH
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan KillSettleTime = TimeSpan.FromSeconds(2);
 
     /// <summary>The process-group id, equal to the leader's pid.</summary>
     public int Id { get; } = id;
@@ -35,15 +36,24 @@ internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider ti
             return false;
         }
 
-        var started = time.GetTimestamp();
-        while (IsAlive && time.GetElapsedTime(started) < grace)
+        await WaitUntilEmptyAsync(grace);
+        if (Signal(SigKill))
         {
-            // Not cancellable on purpose: stopping a run's processes must finish even when everything else is being torn down.
-            await Task.Delay(PollInterval, time, CancellationToken.None);
+            // SIGKILL cannot be ignored, but dying and being reaped takes a moment; report the run only once it is over.
+            await WaitUntilEmptyAsync(KillSettleTime);
         }
 
-        Signal(SigKill);
         return true;
+    }
+
+    private async Task WaitUntilEmptyAsync(TimeSpan limit)
+    {
+        var started = time.GetTimestamp();
+        while (IsAlive && time.GetElapsedTime(started) < limit)
+        {
+            // Not cancellable on purpose: stopping a run's processes must finish even while everything else is torn down.
+            await Task.Delay(PollInterval, time, CancellationToken.None);
+        }
     }
 
     private bool Signal(int signal)
