@@ -7,6 +7,12 @@ namespace GopherCron.Plugins.Shell;
 /// it starts, unless a descendant deliberately leaves the group (its own <c>setsid</c>, a double-forking daemon);
 /// only a cgroup would catch those.
 /// </summary>
+/// <remarks>
+/// The group is signalled by id after its leader has been reaped (to reach leftovers). That is safe while any member
+/// lives, because a process-group id is not reused while the group exists; once it is empty the kernel answers ESRCH
+/// and we stop. The remaining window (the group empties and a new process takes the same id as a group leader
+/// between two polls 50 ms apart) would need pid wrap-around within that time.
+/// </remarks>
 internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider time)
 {
     private const int SigKill = 9;

@@ -44,6 +44,7 @@ public sealed class ExecutorCatalog : IDisposable
     private readonly Lock _gate = new();
     private readonly HashSet<string> _seenFolders = new(StringComparer.Ordinal);
     private readonly List<ServiceProvider> _providers = [];
+    private readonly List<PluginLoader> _loaders = [];
     private readonly List<PluginLoadFailure> _failures = [];
     private readonly List<LoadedPlugin> _plugins = [];
 
@@ -163,7 +164,7 @@ public sealed class ExecutorCatalog : IDisposable
         }
     }
 
-    /// <summary>Disposes the plugins' service providers (and so their executors).</summary>
+    /// <summary>Disposes the plugins' service providers (and so their executors) and loaders.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -173,7 +174,13 @@ public sealed class ExecutorCatalog : IDisposable
                 provider.Dispose();
             }
 
+            foreach (var loader in _loaders)
+            {
+                loader.Dispose();
+            }
+
             _providers.Clear();
+            _loaders.Clear();
             _executors = _executors.Clear();
         }
     }
@@ -192,6 +199,7 @@ public sealed class ExecutorCatalog : IDisposable
             }
 
             var loader = PluginLoader.CreateFromAssemblyFile(entry, isUnloadable: false, sharedTypes: SharedTypes);
+            _loaders.Add(loader);
             var assembly = loader.LoadDefaultAssembly();
             if (CheckContractVersion(assembly) is { } versionProblem)
             {
