@@ -73,6 +73,7 @@ public sealed class AgentRuntimeTests
         await Processes.WaitUntilRunningAsync("sleep 68");
         await agent.Runtime.HandleAsync(dispatch, CancellationToken.None);
         await agent.Runtime.HandleAsync(dispatch with { Term = 2 }, CancellationToken.None);
+        await agent.Runtime.HandleAsync(dispatch with { Term = 0 }, CancellationToken.None);
         await Task.Delay(500);
 
         Processes.WithCommandLine("sleep 68").Count.ShouldBe(1);

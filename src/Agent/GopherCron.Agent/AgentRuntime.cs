@@ -134,12 +134,15 @@ public sealed class AgentRuntime
         string? rejection;
         lock (_gate)
         {
-            rejection = CheckTerm(dispatch);
-            if (rejection is null && _runs.ContainsKey(runId))
+            // Duplicates first, whatever their term: answering "rejected" about a run that is in fact running would
+            // give it two RunFinished messages.
+            if (_runs.ContainsKey(runId))
             {
                 Log.DuplicateDispatch(_logger, runId);
                 return;
             }
+
+            rejection = CheckTerm(dispatch);
         }
 
         var spec = dispatch.Spec;
