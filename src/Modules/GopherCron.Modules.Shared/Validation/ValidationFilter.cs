@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,13 @@ internal sealed class ValidationFilter<TRequest> : IEndpointFilter
         }
 
         var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
-        return result.IsValid ? await next(context) : TypedResults.ValidationProblem(result.ToDictionary());
+        return result.IsValid ? await next(context) : TypedResults.ValidationProblem(ToJsonNames(result.ToDictionary()));
     }
+
+    // FluentValidation names C# properties ("Retry.Attempts"); callers know the JSON names ("retry.attempts"),
+    // the same names the binding-error handler reports.
+    private static Dictionary<string, string[]> ToJsonNames(IDictionary<string, string[]> errors) =>
+        errors.ToDictionary(
+            e => string.Join('.', e.Key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName)),
+            e => e.Value);
 }
