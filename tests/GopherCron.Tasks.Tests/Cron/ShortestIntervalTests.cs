@@ -50,6 +50,10 @@ public sealed class ShortestIntervalTests
     [InlineData("0 0 0 28,29 2 * 2027-2029")]
     [InlineData("17 3 */2 * * *")]
     [InlineData("0 30 23 L * *")]
+    [InlineData("0 0 9 * * MON,WED,FRI 2026,2028-2029")]
+    [InlineData("0 0 0 29 2 * 2026-2034")]
+    [InlineData("0 0 12 1,31 12,1 * 2027,2029,2030")]
+    [InlineData("0 0 0 13 * FRI 2026-2033")]
     public void Shortest_interval_matches_a_brute_force_scan_of_consecutive_fires(string expression)
     {
         // The brute force walks every fire from 2026 to 2034 in UTC; the computed interval must be the real minimum.
