@@ -315,6 +315,19 @@ public sealed class CronScheduleTests
         fires.ShouldContain(Utc(2026, 11, 1, 6, 0, 0)); // 01:00 EST
     }
 
+    [Theory]
+    [InlineData("0 * * * *", new[] { "05:00", "06:00", "07:00" })] // '*' hour: 01:00 EDT, 01:00 EST, 02:00 EST
+    [InlineData("0 1-2 * * *", new[] { "05:00", "06:00", "07:00" })] // a range counts as an interval too
+    [InlineData("*/30 1 * * *", new[] { "05:00", "05:30", "06:00", "06:30" })] // a step in any time field does
+    [InlineData("0,30 1 * * *", new[] { "05:00", "05:30" })] // a list does not: first occurrence only
+    [InlineData("0 1,2 * * *", new[] { "05:00", "07:00" })]
+    public void Fall_back_repeats_only_for_time_fields_with_a_wildcard_range_or_step(string expression, string[] utcTimes)
+    {
+        var fires = CronSchedule.Parse(expression).GetOccurrences(Utc(2026, 11, 1, 4, 30, 0), Utc(2026, 11, 1, 7, 0, 0), Zone("America/New_York"));
+
+        fires.Select(f => f.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(utcTimes);
+    }
+
     [Fact]
     public void Fall_back_in_New_York_fires_a_fixed_time_once()
     {
