@@ -60,6 +60,12 @@ public sealed class CronParseErrorTests
         ParseError("0 0 L,5 * *").ShouldStartWith("invalid cron expression: ");
     }
 
+    [Fact]
+    public void A_date_that_never_exists_is_named_in_the_message()
+    {
+        ParseError("0 0 30 2 *").ShouldBe("cron expression '0 0 30 2 *' never fires: no date matches its day-of-month, month and day-of-week");
+    }
+
     [Theory]
     [InlineData("0 0 30 2 *")]
     [InlineData("0 0 31 4 *")]

@@ -221,6 +221,12 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void A_wildcard_year_is_not_limited_to_2099()
+    {
+        Next("0 0 0 1 1 * *", Utc(2099, 6, 1)).ShouldBe(Utc(2100, 1, 1));
+    }
+
+    [Fact]
     public void A_year_list_entirely_in_the_past_parses_but_never_fires_again()
     {
         var schedule = CronSchedule.Parse("0 0 12 * * * 2020,2021");
