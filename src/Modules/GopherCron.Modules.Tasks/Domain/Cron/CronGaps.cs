@@ -5,7 +5,8 @@ namespace GopherCron.Modules.Tasks.Domain.Cron;
 /// </summary>
 /// <remarks>
 /// Simply scanning "the next N fires" is wrong in both directions: for <c>* * * * * *</c> it wastes work, and for
-/// <c>59 23 * * FRI</c> combined with other days the shortest gap may only show up months later. Instead this uses
+/// Friday the 13th (<c>0 0 13 * FRI</c>) the shortest gap, 28 days from February to March of a common year, only
+/// occurs in some years, so a short window misses it. Instead this uses
 /// the shape of a cron expression evaluated in UTC (no DST there): the second, minute and hour fields are
 /// independent of the date, so every day that fires at all fires at the same set of times of day T = H × M × S.
 /// The gaps between consecutive fires are therefore of two kinds:
@@ -20,16 +21,18 @@ namespace GopherCron.Modules.Tasks.Domain.Cron;
 /// </list>
 /// The day walk covers 2001–2028, one full 28-year cycle of the Gregorian calendar (the leap-year and weekday
 /// pattern repeats every 28 years between 1901 and 2099), continuing past it until two fire days were seen so
-/// rare schedules such as "29 February on a Monday" still get a gap. With a year field it covers the allowed
-/// years instead (at most 1970–2099). The worst case is therefore one call per fire day over 130 years (a few
-/// milliseconds, for a once-a-day schedule over every allowed year with no two consecutive days); typical
-/// expressions need a few dozen calls.
+/// rare schedules such as "29 February on a Monday" still get a gap. With a year field the allowed years (at most
+/// 1970–2099) are covered with two calls each for the gaps between years, and the days inside a year are walked
+/// once per distinct calendar, so at most 28 years are walked. The worst case, a once-a-day schedule that never
+/// fires on two consecutive days, is about 10,000 calls (roughly a millisecond); typical expressions need a few
+/// dozen.
 /// In a zone with DST a single gap can be shorter than this once a year (a fire inside the spring-forward gap is
 /// moved to the end of it); the minimum period this guards is about load, which that one gap does not change.
 /// </remarks>
 internal static class CronGaps
 {
     private const long SecondsPerDay = 86_400;
+    private const int CalendarCycleYears = 28;
 
     private static readonly DateTimeOffset CycleStart = new(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset CycleEnd = new(2029, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -37,7 +40,6 @@ internal static class CronGaps
     public static TimeSpan ShortestInterval(CronSchedule schedule, YearSet? years)
     {
         var start = years is null ? CycleStart : new DateTimeOffset(years.FirstYear, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var end = years is null ? CycleEnd : new DateTimeOffset(years.LastYear + 1, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
         if (Next(schedule, start.AddTicks(-1)) is not { } first)
         {
@@ -76,26 +78,65 @@ internal static class CronGaps
             return TimeSpan.FromSeconds(inDay);
         }
 
-        var shortestDayGap = long.MaxValue;
+        var shortestDayGap = years is null ? ShortestDayGap(schedule, first, CycleEnd) : ShortestDayGap(schedule, years);
+        var acrossDays = shortestDayGap == long.MaxValue ? long.MaxValue : (shortestDayGap * SecondsPerDay) - span;
+        var shortest = Math.Min(inDay, acrossDays);
+        return shortest == long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(shortest);
+    }
+
+    /// <summary>Walks consecutive fire days from <paramref name="first"/> to <paramref name="end"/> (and on until a second fire day).</summary>
+    private static long ShortestDayGap(CronSchedule schedule, DateTimeOffset first, DateTimeOffset end)
+    {
+        var shortest = long.MaxValue;
         var fireDays = 1;
-        var previous = day;
-        var cursor = EndOfDay(day);
-        while (Next(schedule, cursor) is { } next && (next < end || fireDays < 2))
+        var previous = first.Date;
+        while (Next(schedule, EndOfDay(previous)) is { } next && (next < end || fireDays < 2))
         {
             fireDays++;
-            shortestDayGap = Math.Min(shortestDayGap, (long)(next.Date - previous).TotalDays);
-            if (shortestDayGap == 1)
+            shortest = Math.Min(shortest, (long)(next.Date - previous).TotalDays);
+            if (shortest == 1)
             {
                 break;
             }
 
             previous = next.Date;
-            cursor = EndOfDay(previous);
         }
 
-        var acrossDays = shortestDayGap == long.MaxValue ? long.MaxValue : (shortestDayGap * SecondsPerDay) - span;
-        var shortest = Math.Min(inDay, acrossDays);
-        return shortest == long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(shortest);
+        return shortest;
+    }
+
+    /// <summary>
+    /// With a year field: gaps between fire years come from each year's first and last fire (two calls a year), and
+    /// gaps inside a year are walked only once per calendar: between 1970 and 2099 year Y and Y + 28 have the same
+    /// calendar, so they have the same fire days.
+    /// </summary>
+    private static long ShortestDayGap(CronSchedule schedule, YearSet years)
+    {
+        var shortest = long.MaxValue;
+        var walked = new bool[CalendarCycleYears];
+        DateTime? previousLast = null;
+        for (var year = years.FirstYear; year <= years.LastYear && shortest > 1; year++)
+        {
+            var startOfYear = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            if (!years.Contains(year) || Next(schedule, startOfYear.AddTicks(-1)) is not { } first || first.Year != year)
+            {
+                continue;
+            }
+
+            if (previousLast is { } last)
+            {
+                shortest = Math.Min(shortest, (long)(first.Date - last).TotalDays);
+            }
+
+            previousLast = schedule.LastFireInUtcYear(year)?.Date ?? first.Date;
+            if (!walked[year % CalendarCycleYears])
+            {
+                walked[year % CalendarCycleYears] = true;
+                shortest = Math.Min(shortest, ShortestDayGap(schedule, first, startOfYear.AddYears(1)));
+            }
+        }
+
+        return shortest;
     }
 
     /// <summary>

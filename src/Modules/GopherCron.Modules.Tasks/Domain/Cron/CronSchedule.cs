@@ -255,6 +255,13 @@ internal sealed class CronSchedule
         }
     }
 
+    /// <summary>The last fire inside the UTC calendar year <paramref name="year"/>, or null when none.</summary>
+    internal DateTimeOffset? LastFireInUtcYear(int year)
+    {
+        var last = _cron?.GetPreviousOccurrence(new DateTimeOffset(year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeZoneInfo.Utc);
+        return last is { } fire && fire.Year == year && (_years is null || _years.Contains(year)) ? fire : null;
+    }
+
     /// <summary>
     /// The first instant whose local date in <paramref name="zone"/> lies in <paramref name="year"/>. Found by bisection
     /// over whole seconds rather than by converting local midnight, because local midnight may not exist (a transition
