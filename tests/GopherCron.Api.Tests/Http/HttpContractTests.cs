@@ -77,6 +77,19 @@ public sealed class HttpContractTests(GopherCronApp app) : IClassFixture<GopherC
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "account");
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_user_and_project_endpoints()
+    {
+        using var anonymous = app.CreateAnonymousClient();
+
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).ReadJsonAsync();
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.ShouldContain("/api/v1/auth/login");
+        paths.ShouldContain("/api/v1/users/{userId}");
+        paths.ShouldContain("/api/v1/projects/{projectId}/members/{userId}");
+    }
+
     private static async Task AssertNoProjectCreatedAsync(HttpClient admin) =>
         (await (await admin.GetAsync("/api/v1/projects")).ReadJsonAsync()).GetProperty("total").GetInt64().ShouldBe(0);
 }
