@@ -16,7 +16,7 @@ namespace GopherCron.Api.Tests.Infrastructure;
 /// <remarks>
 /// Extra configuration (applied over appsettings.json, before the host is built on first use):
 /// <c>await using var app = new GopherCronApp { Settings = { ["Users:TokenLifetime"] = "00:05:00" } };</c>, or for
-/// <c>IClassFixture</c> a derived fixture, <c>public sealed class NoAgentApp() : GopherCronApp(new() { ["Agent:Enabled"] = "false" });</c>
+/// <c>IClassFixture</c> a derived fixture, <c>public sealed class NoAgentApp() : GopherCronApp(new() { ["Agent:Embedded"] = "false" });</c>
 /// (xunit wants exactly one public constructor). Service overrides (a fake clock...): override <see cref="ConfigureTestServices"/>.
 /// </remarks>
 public class GopherCronApp : WebApplicationFactory<Program>
