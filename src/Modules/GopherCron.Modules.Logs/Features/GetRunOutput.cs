@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json.Serialization;
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Logs.Data;
 using GopherCron.Modules.Logs.Live;
@@ -16,7 +17,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GopherCron.Modules.Logs.Features;
 
 /// <summary>One server-sent event of a followed run: <c>output</c> (seq, text), <c>status</c>, <c>ping</c> or <c>end</c>.</summary>
-internal sealed record FollowEvent(int? Seq = null, string? Text = null, string? Status = null, string? Error = null);
+internal sealed record FollowEvent(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Seq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null);
 
 internal static class GetRunOutput
 {
