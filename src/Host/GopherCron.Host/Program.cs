@@ -3,7 +3,8 @@ using GopherCron.Host.Agents;
 using GopherCron.Modules.Shared.Data;
 using GopherCron.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings ship beside the binary; data paths stay relative to the folder the host is started in (./data).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults("gophercron-host");
 builder.AddHttpConventions();
