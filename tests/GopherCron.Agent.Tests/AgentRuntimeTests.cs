@@ -70,13 +70,13 @@ public sealed class AgentRuntimeTests
         var dispatch = AgentHarness.Shell(runId, "sleep 68");
 
         await agent.Runtime.HandleAsync(dispatch, CancellationToken.None);
-        await Processes.WaitUntilRunningAsync("sleep 68");
+        await ProcessTable.WaitUntilRunningAsync("sleep 68");
         await agent.Runtime.HandleAsync(dispatch, CancellationToken.None);
         await agent.Runtime.HandleAsync(dispatch with { Term = 2 }, CancellationToken.None);
         await agent.Runtime.HandleAsync(dispatch with { Term = 0 }, CancellationToken.None);
         await Task.Delay(500);
 
-        Processes.WithCommandLine("sleep 68").Count.ShouldBe(1);
+        ProcessTable.Find("sleep 68").Count.ShouldBe(1);
         await agent.Runtime.HandleAsync(new KillRun(runId, "done"), CancellationToken.None);
         (await agent.Link.FinishedAsync(runId, 30)).Outcome.ShouldBe(RunOutcome.Killed);
         agent.Link.For(runId).OfType<RunStarted>().ShouldHaveSingleItem();
@@ -153,7 +153,7 @@ public sealed class AgentRuntimeTests
         var agent = new AgentHarness();
         var runId = AgentHarness.NextRunId();
         await agent.Runtime.HandleAsync(AgentHarness.Shell(runId, "sleep 67"), CancellationToken.None);
-        await Processes.WaitUntilRunningAsync("sleep 67");
+        await ProcessTable.WaitUntilRunningAsync("sleep 67");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await agent.Runtime.StopAsync(timeout.Token);
@@ -163,7 +163,7 @@ public sealed class AgentRuntimeTests
         finished.Outcome.ShouldBe(RunOutcome.Killed);
         finished.Error.ShouldBe("agent shutting down");
         agent.Runtime.ActiveRunIds.ShouldBeEmpty();
-        Processes.WithCommandLine("sleep 67").ShouldBeEmpty();
+        ProcessTable.Find("sleep 67").ShouldBeEmpty();
         var late = await agent.RunAsync(AgentHarness.Shell(AgentHarness.NextRunId(), "true"));
         late.Outcome.ShouldBe(RunOutcome.Rejected);
         late.Error.ShouldBe("agent test-agent is shutting down");

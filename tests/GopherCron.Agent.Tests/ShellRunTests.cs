@@ -1,3 +1,4 @@
+using GopherCron.Testing;
 using System.Diagnostics;
 using GopherCron.Agent.Protocol;
 using GopherCron.Agent.Tests.Support;
@@ -148,17 +149,17 @@ public sealed class ShellRunTests
     {
         var runId = AgentHarness.NextRunId();
         await _agent.Runtime.HandleAsync(AgentHarness.Shell(runId, "sleep 61 & sleep 62; wait"), CancellationToken.None);
-        await Processes.WaitUntilRunningAsync("sleep 61");
-        await Processes.WaitUntilRunningAsync("sleep 62");
+        await ProcessTable.WaitUntilRunningAsync("sleep 61");
+        await ProcessTable.WaitUntilRunningAsync("sleep 62");
 
         await _agent.Runtime.HandleAsync(new KillRun(runId, "killed by admin"), CancellationToken.None);
         var finished = await _agent.Link.FinishedAsync(runId, 30);
 
         finished.Outcome.ShouldBe(RunOutcome.Killed);
         finished.Error.ShouldBe("killed by admin");
-        Processes.WithCommandLine("sleep 61").ShouldBeEmpty();
-        Processes.WithCommandLine("sleep 62").ShouldBeEmpty();
-        Processes.OurZombies().ShouldBeEmpty();
+        ProcessTable.Find("sleep 61").ShouldBeEmpty();
+        ProcessTable.Find("sleep 62").ShouldBeEmpty();
+        ProcessTable.OurZombies().ShouldBeEmpty();
         _agent.Runtime.ActiveRunIds.ShouldNotContain(runId);
     }
 
@@ -171,8 +172,8 @@ public sealed class ShellRunTests
 
         finished.Outcome.ShouldBe(RunOutcome.TimedOut);
         finished.Error.ShouldBe("timed out after 1s");
-        Processes.WithCommandLine("sleep 64").ShouldBeEmpty();
-        Processes.WithCommandLine("sleep 65").ShouldBeEmpty();
+        ProcessTable.Find("sleep 64").ShouldBeEmpty();
+        ProcessTable.Find("sleep 65").ShouldBeEmpty();
     }
 
     [Fact]
@@ -181,13 +182,13 @@ public sealed class ShellRunTests
         var runId = AgentHarness.NextRunId();
         await _agent.Runtime.HandleAsync(AgentHarness.Shell(runId, "trap '' TERM; sleep 69 & trap '' TERM; echo armed; wait"), CancellationToken.None);
         await _agent.Link.WaitForOutputAsync(runId, "armed");
-        await Processes.WaitUntilRunningAsync("sleep 69");
+        await ProcessTable.WaitUntilRunningAsync("sleep 69");
 
         await _agent.Runtime.HandleAsync(new KillRun(runId, "stop"), CancellationToken.None);
         var finished = await _agent.Link.FinishedAsync(runId, 30);
 
         finished.Outcome.ShouldBe(RunOutcome.Killed);
-        Processes.WithCommandLine("sleep 69").ShouldBeEmpty();
+        ProcessTable.Find("sleep 69").ShouldBeEmpty();
     }
 
     [Fact]
@@ -201,7 +202,7 @@ public sealed class ShellRunTests
         finished.Outcome.ShouldBe(RunOutcome.Succeeded);
         _agent.Link.Output(runId).ShouldBe("done\n");
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
-        Processes.WithCommandLine("sleep 63").ShouldBeEmpty();
+        ProcessTable.Find("sleep 63").ShouldBeEmpty();
     }
 
     [Fact]
@@ -217,7 +218,7 @@ public sealed class ShellRunTests
         }
         finally
         {
-            Processes.Kill(Processes.WithCommandLine("sleep 66"));
+            ProcessTable.Kill(ProcessTable.Find("sleep 66"));
         }
     }
 

@@ -101,10 +101,10 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
             name = "sleepers",
             cron = "0 0 1 1 *",
             enabled = false,
-            config = new { command = "sleep 61 & sleep 62; wait" },
+            config = new { command = "sleep 161 & sleep 162; wait" },
         });
         var runId = (await PostAsync(_client, $"/api/v1/projects/{project}/tasks/{task}/run", null, HttpStatusCode.Accepted))["runId"]!.GetValue<long>();
-        await EventuallyAsync(() => Task.FromResult(ProcessTable.Find("sleep 61").Count + ProcessTable.Find("sleep 62").Count),
+        await EventuallyAsync(() => Task.FromResult(ProcessTable.Find("sleep 161").Count + ProcessTable.Find("sleep 162").Count),
             n => n == 2, TimeSpan.FromSeconds(15), "both sleeps to start");
 
         await PostAsync(_client, $"/api/v1/runs/{runId}/kill", null, HttpStatusCode.Accepted);
@@ -113,7 +113,7 @@ public sealed class EmbeddedHostTests : IAsyncLifetime
             TimeSpan.FromSeconds(15), "the run to end");
         run.Status().ShouldBe("killed");
         run["error"]!.GetValue<string>().ShouldContain("killed by admin");
-        ProcessTable.Find("sleep 61").ShouldBeEmpty();
-        ProcessTable.Find("sleep 62").ShouldBeEmpty();
+        ProcessTable.Find("sleep 161").ShouldBeEmpty();
+        ProcessTable.Find("sleep 162").ShouldBeEmpty();
     }
 }

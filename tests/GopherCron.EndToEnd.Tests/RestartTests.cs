@@ -51,14 +51,14 @@ public sealed class RestartTests : IDisposable
         {
             using var client = await LoginAsync(host);
             project = await CreateProjectAsync(client, "crash");
-            task = await CreateTaskAsync(client, project, new { name = "victim", cron = "0 0 1 1 *", enabled = false, config = new { command = "sleep 63" } });
+            task = await CreateTaskAsync(client, project, new { name = "victim", cron = "0 0 1 1 *", enabled = false, config = new { command = "sleep 163" } });
             runId = (await PostAsync(client, $"/api/v1/projects/{project}/tasks/{task}/run", null, HttpStatusCode.Accepted))["runId"]!.GetValue<long>();
             await EventuallyAsync(() => GetAsync(client, $"/api/v1/runs/{runId}"), r => r.Status() == "running", TimeSpan.FromSeconds(15), "the run to start");
             await host.KillAsync();
         }
 
         // The crashed host's shell lives on in its own process group, as a real orphan would; clean it up.
-        foreach (var pid in GopherCron.Testing.ProcessTable.Find("sleep 63"))
+        foreach (var pid in GopherCron.Testing.ProcessTable.Find("sleep 163"))
         {
             System.Diagnostics.Process.GetProcessById(pid).Kill();
         }
