@@ -33,6 +33,7 @@ public sealed class TasksModule : IModule
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<IAgentGateway>(sp => sp.GetRequiredService<Dispatcher>());
         services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddHostedService<AgentWeightsLoader>();
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<IProjectDeletionParticipant, ProjectTasksDeletion>();
@@ -44,6 +45,8 @@ public sealed class TasksModule : IModule
     {
         var api = endpoints.MapGroup("/api/v1").WithTags(Name).RequireAuthorization();
         api.MapPreviewCron();
+        api.MapListAgents();
+        api.MapSetAgentWeight();
 
         var tasks = api.MapGroup("/projects/{projectId:long}/tasks");
         tasks.MapCreateTask();

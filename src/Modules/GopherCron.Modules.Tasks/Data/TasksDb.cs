@@ -7,6 +7,18 @@ namespace GopherCron.Modules.Tasks.Data;
 internal sealed class TasksDb(DataOptions options) : DataConnection(options)
 {
     public ITable<TaskRow> Tasks => this.GetTable<TaskRow>();
+
+    public ITable<AgentWeightRow> AgentWeights => this.GetTable<AgentWeightRow>();
+}
+
+/// <summary>A weight set for an agent through the API; it outlives the agent's restarts and overrides its own setting.</summary>
+[Table("agent_weights")]
+internal sealed class AgentWeightRow
+{
+    [Column("agent_name", Length = 200), PrimaryKey] public string AgentName { get; set; } = "";
+    [Column("weight")] public int Weight { get; set; }
+    [Column("updated_by")] public long UpdatedBy { get; set; }
+    [Column("updated_at")] public long UpdatedAt { get; set; }
 }
 
 [Table("tasks")]
@@ -29,6 +41,7 @@ internal sealed class TaskRow
     [Column("retry_backoff_seconds")] public int RetryBackoffSeconds { get; set; }
     [Column("remark", Length = 1000)] public string Remark { get; set; } = "";
     [Column("schedule_error", Length = 500)] public string? ScheduleError { get; set; }
+    [Column("required_labels", Length = 2000)] public string RequiredLabels { get; set; } = "{}";
     [Column("created_by")] public long CreatedBy { get; set; }
     [Column("created_at")] public long CreatedAt { get; set; }
     [Column("updated_at")] public long UpdatedAt { get; set; }

@@ -33,5 +33,16 @@ internal static class TasksMigrations
             """,
             "CREATE UNIQUE INDEX ux_tasks_project_name ON tasks (project_id, name)",
             "CREATE INDEX ix_tasks_enabled ON tasks (enabled)"),
+        new(2, "tasks may require agent labels",
+            "ALTER TABLE tasks ADD COLUMN required_labels VARCHAR(2000) NOT NULL DEFAULT '{}'"),
+        new(3, "agent weights set through the API",
+            """
+            CREATE TABLE agent_weights (
+                agent_name VARCHAR(200) NOT NULL PRIMARY KEY,
+                weight INT NOT NULL,
+                updated_by BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            ){table}
+            """),
     ];
 }

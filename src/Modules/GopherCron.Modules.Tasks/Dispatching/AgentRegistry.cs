@@ -16,12 +16,21 @@ internal sealed class AgentConnection(AgentDescriptor descriptor, Func<HostMessa
 
     public DateTimeOffset ConnectedAt { get; } = connectedAt;
 
+    /// <summary>When the agent last said anything (a report, a heartbeat).</summary>
+    public DateTimeOffset LastSeenAt { get; set; } = connectedAt;
+
+    /// <summary>The weight set through the API, which overrides the agent's own; null when none is set.</summary>
+    public int? WeightOverride { get; set; }
+
+    public int Weight => WeightOverride ?? Descriptor.Weight;
+
     public ValueTask SendAsync(HostMessage message, CancellationToken cancellationToken) => send(message, cancellationToken);
 
     public bool CanRun(CronTask task) =>
-        Descriptor.Weight > 0
+        Weight > 0
         && Descriptor.Executors.Contains(task.Executor, StringComparer.OrdinalIgnoreCase)
-        && (Descriptor.ProjectIds is null || Descriptor.ProjectIds.Contains(task.ProjectId));
+        && (Descriptor.ProjectIds is null || Descriptor.ProjectIds.Contains(task.ProjectId))
+        && AgentLabels.Satisfies(Descriptor.Labels, task.RequiredLabels);
 }
 
 /// <summary>The agents connected to this replica.</summary>
@@ -29,6 +38,7 @@ internal sealed class AgentRegistry
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AgentConnection> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _weights = new(StringComparer.Ordinal);
     private TaskCompletionSource _firstAgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<AgentConnection> All
@@ -46,6 +56,7 @@ internal sealed class AgentRegistry
     {
         lock (_gate)
         {
+            agent.WeightOverride = _weights.TryGetValue(agent.Name, out var weight) ? weight : null;
             _agents[agent.Id] = agent;
             _firstAgent.TrySetResult();
         }
@@ -61,6 +72,22 @@ internal sealed class AgentRegistry
                 if (_agents.Count == 0)
                 {
                     _firstAgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies weights set through the API, by agent name, to connected agents and to those that connect later.</summary>
+    public void SetWeights(IEnumerable<KeyValuePair<string, int>> weights)
+    {
+        lock (_gate)
+        {
+            foreach (var (name, weight) in weights)
+            {
+                _weights[name] = weight;
+                foreach (var agent in _agents.Values.Where(a => a.Name == name))
+                {
+                    agent.WeightOverride = weight;
                 }
             }
         }
@@ -97,11 +124,11 @@ internal sealed class AgentRegistry
             return eligible[0];
         }
 
-        var total = eligible.Sum(a => a.Descriptor.Weight);
+        var total = eligible.Sum(a => a.Weight);
         var pick = RandomNumberGenerator.GetInt32(total);
         foreach (var agent in eligible)
         {
-            pick -= agent.Descriptor.Weight;
+            pick -= agent.Weight;
             if (pick < 0)
             {
                 return agent;

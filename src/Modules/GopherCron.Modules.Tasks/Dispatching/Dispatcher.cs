@@ -206,6 +206,7 @@ internal sealed partial class Dispatcher(
 
     private ValueTask ReceiveAsync(AgentConnection agent, AgentMessage message)
     {
+        agent.LastSeenAt = clock.GetUtcNow();
         switch (message)
         {
             case RunStarted started:

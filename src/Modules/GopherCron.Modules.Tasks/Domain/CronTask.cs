@@ -23,6 +23,9 @@ internal sealed record CronTask
     public required int RetryAttempts { get; init; }
     public required TimeSpan RetryBackoff { get; init; }
 
+    /// <summary>Labels an agent must carry to run the task; empty means any agent.</summary>
+    public IReadOnlyDictionary<string, string> RequiredLabels { get; init; } = AgentLabels.None;
+
     /// <summary>When the definition last changed: fires before it belong to an older schedule and are never caught up.</summary>
     public required DateTimeOffset ChangedAt { get; init; }
 
@@ -57,6 +60,7 @@ internal sealed record CronTask
             Parallel = row.Parallel,
             RetryAttempts = row.RetryAttempts,
             RetryBackoff = TimeSpan.FromSeconds(row.RetryBackoffSeconds),
+            RequiredLabels = AgentLabels.Parse(row.RequiredLabels),
             ChangedAt = UnixTime.FromUnixMs(row.UpdatedAt),
         };
         return true;

@@ -24,6 +24,9 @@ internal sealed record TaskBody
     public RetryBody? Retry { get; init; }
     public string? Remark { get; init; }
 
+    /// <summary>Labels an agent must carry (every key with exactly this value) to run the task.</summary>
+    public Dictionary<string, string>? Labels { get; init; }
+
     public const int DefaultTimeoutSeconds = 300;
     public const int MaxTimeoutSeconds = 7 * 24 * 3600;
 
@@ -48,6 +51,7 @@ internal sealed record TaskBody
         row.RetryAttempts = Retry?.Attempts ?? 0;
         row.RetryBackoffSeconds = Retry?.BackoffSeconds ?? 0;
         row.Remark = Remark ?? "";
+        row.RequiredLabels = AgentLabels.Serialize(Labels);
         row.ScheduleError = null;
     }
 }
@@ -128,5 +132,12 @@ internal sealed class TaskBodyValidator : AbstractValidator<TaskBody>
         RuleFor(b => b.Retry!.BackoffSeconds).InclusiveBetween(0, 86400).When(b => b.Retry?.BackoffSeconds is not null)
             .OverridePropertyName("retry.backoffSeconds").WithMessage("retry.backoffSeconds must be from 0 to 86400.");
         RuleFor(b => b.Remark).MaximumLength(1000).WithMessage("remark must be at most 1000 characters.");
+        RuleFor(b => b.Labels).Custom((labels, context) =>
+        {
+            if (labels is not null && AgentLabels.Validate(labels) is { } error)
+            {
+                context.AddFailure(error);
+            }
+        });
     }
 }

@@ -26,6 +26,7 @@ internal sealed record TaskResponse(
     DateTimeOffset? NextFireAt,
     int RunningRuns,
     string? ScheduleError,
+    IReadOnlyDictionary<string, string> Labels,
     IReadOnlyList<string>? Warnings = null)
 {
     public static TaskResponse From(TaskRow row, TasksOptions options, DateTimeOffset now, int runningRuns)
@@ -41,6 +42,7 @@ internal sealed record TaskResponse(
             row.Id, row.ProjectId, row.Name, row.Cron, row.TimeZone ?? options.DefaultTimeZone, row.Executor,
             config.RootElement.Clone(), row.TimeoutSeconds, row.Enabled, row.Overlap, row.Misfire, row.CatchUpSeconds,
             row.Parallel, new RetryBody(row.RetryAttempts, row.RetryBackoffSeconds), row.Remark,
-            UnixTime.FromUnixMs(row.CreatedAt), UnixTime.FromUnixMs(row.UpdatedAt), next, runningRuns, row.ScheduleError);
+            UnixTime.FromUnixMs(row.CreatedAt), UnixTime.FromUnixMs(row.UpdatedAt), next, runningRuns, row.ScheduleError,
+            AgentLabels.Parse(row.RequiredLabels));
     }
 }
