@@ -34,6 +34,13 @@ public sealed class TasksModule : IModule
         services.AddSingleton<IAgentGateway>(sp => sp.GetRequiredService<Dispatcher>());
         services.AddSingleton<IRunControl>(sp => sp.GetRequiredService<Dispatcher>());
         services.AddHostedService<AgentWeightsLoader>();
+        services.AddOptions<EtcdOptions>().BindConfiguration(EtcdOptions.Section);
+        services.AddSingleton<EtcdAgentDirectory>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{EtcdOptions.Section}:Endpoints"]))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<EtcdAgentDirectory>());
+        }
+
         services.AddSingleton<Scheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
         services.AddSingleton<IProjectDeletionParticipant, ProjectTasksDeletion>();

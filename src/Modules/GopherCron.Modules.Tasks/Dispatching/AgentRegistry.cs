@@ -93,6 +93,14 @@ internal sealed class AgentRegistry
         }
     }
 
+    public int? WeightOf(string agentName)
+    {
+        lock (_gate)
+        {
+            return _weights.TryGetValue(agentName, out var weight) ? weight : null;
+        }
+    }
+
     /// <summary>Waits until at least one agent is connected, or the grace period passes.</summary>
     public async Task WaitForAnyAsync(TimeSpan grace, TimeProvider clock, CancellationToken cancellationToken)
     {

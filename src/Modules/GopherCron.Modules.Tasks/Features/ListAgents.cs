@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GopherCron.Agent.Protocol;
 using GopherCron.Modules.Projects.Contracts;
 using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Tasks.Dispatching;
@@ -21,14 +22,21 @@ internal sealed record AgentResponse(
     IReadOnlyCollection<long>? Projects,
     int Weight,
     int ConfiguredWeight,
-    DateTimeOffset ConnectedAt,
+    bool Connected,
+    DateTimeOffset? ConnectedAt,
     DateTimeOffset LastHeartbeatAt)
 {
-    public static AgentResponse From(AgentConnection a, DateTimeOffset now) => new(
+    public static AgentResponse From(AgentConnection a, DateTimeOffset now, AgentPresenceRecord? presence = null) => new(
         a.Id, a.Name, a.Descriptor.Address, a.Descriptor.Version, a.Descriptor.Labels, a.Descriptor.Executors,
-        a.Descriptor.ProjectIds, a.Weight, a.Descriptor.Weight, a.ConnectedAt,
+        a.Descriptor.ProjectIds, a.Weight, a.Descriptor.Weight, true, a.ConnectedAt,
         // The in-process agent cannot be silent while the host answers; it is as fresh as now.
-        a.Descriptor.Address == "in-process" ? now : a.LastSeenAt);
+        a.Descriptor.Address == "in-process" ? now
+            : presence is not null && presence.HeartbeatAt > a.LastSeenAt ? presence.HeartbeatAt : a.LastSeenAt);
+
+    /// <summary>An agent registered in etcd that is not connected to this replica (another replica's, or reconnecting).</summary>
+    public static AgentResponse From(AgentPresenceRecord r, int? weightOverride) => new(
+        r.Id, r.Name, r.Address, r.Version, r.Labels, r.Executors, r.ProjectIds, weightOverride ?? r.Weight, r.Weight,
+        false, null, r.HeartbeatAt);
 }
 
 /// <summary>Online agents: all of them for system administrators, otherwise those serving a project the caller can see.</summary>
@@ -37,27 +45,37 @@ internal static class ListAgents
     public static IEndpointRouteBuilder MapListAgents(this IEndpointRouteBuilder api)
     {
         api.MapGet("/agents", ListVisibleAsync).WithName("ListAgents");
-        api.MapGet("/projects/{projectId:long}/agents", (long projectId, AgentRegistry registry, TimeProvider clock) =>
-                TypedResults.Ok(Serving(registry, clock, a => a.Descriptor.ProjectIds is null || a.Descriptor.ProjectIds.Contains(projectId))))
+        api.MapGet("/projects/{projectId:long}/agents", (long projectId, AgentRegistry registry, EtcdAgentDirectory directory, TimeProvider clock) =>
+                TypedResults.Ok(Serving(registry, directory, clock, projects => projects is null || projects.Contains(projectId))))
             .WithName("ListProjectAgents")
             .RequireProjectRole(ProjectRole.Viewer);
         return api;
     }
 
-    private static async Task<IResult> ListVisibleAsync(ClaimsPrincipal user, AgentRegistry registry, IProjectAccess access, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ListVisibleAsync(
+        ClaimsPrincipal user, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.IsSystemAdmin())
         {
-            return TypedResults.Ok(Serving(registry, clock, _ => true));
+            return TypedResults.Ok(Serving(registry, directory, clock, _ => true));
         }
 
         var visible = (await access.VisibleProjectIdsAsync(user, cancellationToken)).ToHashSet();
-        return TypedResults.Ok(Serving(registry, clock, a => a.Descriptor.ProjectIds is null || a.Descriptor.ProjectIds.Any(visible.Contains)));
+        return TypedResults.Ok(Serving(registry, directory, clock, projects => projects is null || projects.Any(visible.Contains)));
     }
 
-    private static List<AgentResponse> Serving(AgentRegistry registry, TimeProvider clock, Func<AgentConnection, bool> filter)
+    // Connected agents first-hand, plus agents registered in etcd that are not connected here.
+    private static List<AgentResponse> Serving(
+        AgentRegistry registry, EtcdAgentDirectory directory, TimeProvider clock, Func<IReadOnlyCollection<long>?, bool> serves)
     {
         var now = clock.GetUtcNow();
-        return registry.All.Where(filter).OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => AgentResponse.From(a, now)).ToList();
+        var connected = registry.All;
+        var listed = connected.Where(a => serves(a.Descriptor.ProjectIds))
+            .Select(a => AgentResponse.From(a, now, directory.TryGet(a.Id, out var presence) ? presence : null))
+            .ToList();
+        var ids = connected.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        listed.AddRange(directory.Agents.Where(r => !ids.Contains(r.Id) && serves(r.ProjectIds))
+            .Select(r => AgentResponse.From(r, registry.WeightOf(r.Name))));
+        return listed.OrderBy(a => a.Name, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
     }
 }
