@@ -37,7 +37,7 @@ COPY --from=build /app ./
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
 VOLUME /app/data
-EXPOSE 6306
+EXPOSE 6306 6307
 ENV DOTNET_ENVIRONMENT=Production
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:6306/health/ready || exit 1

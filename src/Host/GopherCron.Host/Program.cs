@@ -10,6 +10,7 @@ builder.AddServiceDefaults("gophercron-host");
 builder.AddHttpConventions();
 builder.AddModules();
 builder.AddEmbeddedAgent();
+builder.AddRemoteAgents();
 
 var app = builder.Build();
 
@@ -24,6 +25,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapModules();
+app.MapRemoteAgents();
 
 await app.RunAsync();
 

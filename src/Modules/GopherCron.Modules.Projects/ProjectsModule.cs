@@ -24,6 +24,7 @@ public sealed class ProjectsModule : IModule
         services.AddScoped(sp => new ProjectsDb(sp.GetRequiredService<Database>().Options));
         services.AddValidatorsFromAssemblyContaining<ProjectsModule>(includeInternalTypes: true);
         services.AddScoped<IProjectAccess, ProjectAccess>();
+        services.AddSingleton<IProjectTokens, ProjectTokens>();
         services.AddSingleton<IUserDeletionParticipant, RemoveUserMemberships>();
     }
 

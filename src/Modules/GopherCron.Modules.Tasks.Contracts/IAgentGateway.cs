@@ -30,6 +30,13 @@ public interface IAgentSession : IAsyncDisposable
 /// <param name="Labels">Its labels, for tasks that require them.</param>
 /// <param name="Weight">0–100; the share of dispatches it receives relative to others (0 receives none).</param>
 /// <param name="ProjectIds">The projects it serves; null means every project (the embedded agent).</param>
+/// <param name="HeldRunIds">
+/// Null for an agent living in the host's own process: its disconnect means its runs are gone, and they are recorded
+/// lost at once. A list (possibly empty) for a remote agent: the runs it still executes or has unacknowledged results
+/// for. A remote agent's disconnect only detaches its runs; when an agent of the same name connects again, the runs
+/// it holds are attached to it and the others are recorded lost; if none comes back within
+/// <c>Tasks:AgentLostAfter</c>, they are recorded lost.
+/// </param>
 public sealed record AgentDescriptor(
     string Id,
     string Name,
@@ -38,7 +45,8 @@ public sealed record AgentDescriptor(
     IReadOnlyCollection<string> Executors,
     IReadOnlyDictionary<string, string> Labels,
     int Weight,
-    IReadOnlyCollection<long>? ProjectIds);
+    IReadOnlyCollection<long>? ProjectIds,
+    IReadOnlyCollection<long>? HeldRunIds = null);
 
 /// <summary>Checks executor configurations with the executors' own validators.</summary>
 public interface IExecutorDirectory

@@ -32,4 +32,11 @@ public sealed class TasksOptions
     /// <summary>How long a new leader waits for agents to connect before it fires (and would find none).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan AgentGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the runs of a remote agent whose stream dropped wait for it to reconnect before they are recorded lost.
+    /// Keep it at least the etcd lease TTL (10 s): an agent that lost its stream but not its lease is still alive.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan AgentLostAfter { get; set; } = TimeSpan.FromSeconds(15);
 }

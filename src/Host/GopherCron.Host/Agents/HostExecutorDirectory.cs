@@ -34,4 +34,58 @@ internal static class AgentHosting
 
         return builder;
     }
+
+    /// <summary>
+    /// Remote agents connect over gRPC, which needs HTTP/2. Kestrel cannot offer HTTP/1.1 and HTTP/2 on one plaintext
+    /// port (without TLS there is no protocol negotiation), so the agent stream gets its own port,
+    /// <c>Agents:GrpcPort</c> (default 6307), on the same interface as the API's first URL, speaking HTTP/2 only.
+    /// </summary>
+    public static WebApplicationBuilder AddRemoteAgents(this WebApplicationBuilder builder)
+    {
+        var port = builder.Configuration.GetValue(RemoteAgentOptions.Section + ":GrpcPort", RemoteAgentOptions.DefaultGrpcPort);
+        builder.Services.AddGrpc();
+        builder.Services.Configure<RemoteAgentOptions>(o => o.GrpcPort = port);
+        if (port <= 0)
+        {
+            return builder;
+        }
+
+        var urls = (builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? "http://localhost:6306")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var first = urls.FirstOrDefault() ?? "http://localhost:6306";
+        var authority = first.Split("://", 2);
+        var hostPart = authority[1];
+        hostPart = hostPart[..(hostPart.LastIndexOf(':') is var colon and > 0 && !hostPart.EndsWith(']') ? colon : hostPart.Length)];
+        builder.WebHost.UseUrls([.. urls, $"{authority[0]}://{hostPart}:{port}"]);
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen =>
+        {
+            if (listen.IPEndPoint?.Port == port)
+            {
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
+            }
+        }));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapRemoteAgents(this IEndpointRouteBuilder app)
+    {
+        var port = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RemoteAgentOptions>>().Value.GrpcPort;
+        if (port > 0)
+        {
+            app.MapGrpcService<AgentStreamService>().RequireHost($"*:{port}");
+        }
+
+        return app;
+    }
+}
+
+/// <summary>Where remote agents connect.</summary>
+internal sealed class RemoteAgentOptions
+{
+    public const string Section = "Agents";
+
+    public const int DefaultGrpcPort = 6307;
+
+    /// <summary>The HTTP/2 (gRPC) port agents dial; 0 turns remote agents off.</summary>
+    public int GrpcPort { get; set; } = DefaultGrpcPort;
 }

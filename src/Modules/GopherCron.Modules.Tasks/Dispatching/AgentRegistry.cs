@@ -8,7 +8,32 @@ namespace GopherCron.Modules.Tasks.Dispatching;
 /// <summary>A connected agent and the way to reach it.</summary>
 internal sealed class AgentConnection(AgentDescriptor descriptor, Func<HostMessage, CancellationToken, ValueTask> send, DateTimeOffset connectedAt)
 {
+    private readonly HashSet<long> _held = [.. descriptor.HeldRunIds ?? []];
+    private volatile bool _connected = true;
+
     public AgentDescriptor Descriptor { get; } = descriptor;
+
+    /// <summary>A remote agent survives its stream: its runs wait for it to reconnect. See <see cref="AgentDescriptor.HeldRunIds"/>.</summary>
+    public bool IsRemote => Descriptor.HeldRunIds is not null;
+
+    /// <summary>False once the stream ended (or, for a placeholder, always): messages cannot reach the agent.</summary>
+    public bool IsConnected => _connected;
+
+    /// <summary>A stand-in for an agent that runs were handed to before this replica took office and that has not connected.</summary>
+    public static AgentConnection Absent(string name, DateTimeOffset now)
+    {
+        var absent = new AgentConnection(
+            new AgentDescriptor(name + "#absent", name, "", "", [], new Dictionary<string, string>(), 0, [], []),
+            (_, _) => throw new InvalidOperationException($"agent {name} is not connected"),
+            now);
+        absent.MarkDisconnected();
+        return absent;
+    }
+
+    /// <summary>Whether the agent said in its greeting that it holds the run.</summary>
+    public bool HeldAtConnect(long runId) => _held.Contains(runId);
+
+    public void MarkDisconnected() => _connected = false;
 
     public string Id => Descriptor.Id;
 
@@ -113,6 +138,14 @@ internal sealed class AgentRegistry
         if (!first.IsCompleted && grace > TimeSpan.Zero)
         {
             await first.WaitAsync(grace, clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public AgentConnection? Named(string name)
+    {
+        lock (_gate)
+        {
+            return _agents.Values.Where(a => a.Name == name).MaxBy(a => a.ConnectedAt);
         }
     }
 

@@ -5,6 +5,7 @@ using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Tasks.Contracts;
 using GopherCron.Modules.Tasks.Domain;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GopherCron.Modules.Tasks.Dispatching;
 
@@ -20,9 +21,16 @@ internal sealed record Fire(CronTask Task, DateTimeOffset At, RunTrigger Trigger
 /// the overlap policy, picks agents, dispatches under the leader's term, records what agents report, retries per
 /// policy, and kills on request. Active only while this replica leads; reports are recorded in any case.
 /// </summary>
+/// <remarks>
+/// A remote agent's stream may drop while its runs go on. Its runs are then detached, not lost: they stay active (the
+/// overlap policy still sees them) until an agent of the same name reconnects holding them, or until
+/// <see cref="TasksOptions.AgentLostAfter"/> passes and they are recorded lost. A kill of a detached run is kept and
+/// delivered on reconnect: the process still runs on the agent, so recording it killed at once would be a lie.
+/// </remarks>
 internal sealed partial class Dispatcher(
     AgentRegistry registry,
     IRunLedger ledger,
+    IOptions<TasksOptions> options,
     TimeProvider clock,
     IMeterFactory meters,
     ILogger<Dispatcher> logger) : IAgentGateway, IRunControl
@@ -31,6 +39,10 @@ internal sealed partial class Dispatcher(
     private readonly Dictionary<long, ActiveRun> _active = [];
     private readonly Dictionary<long, HashSet<long>> _activeByTask = [];
     private readonly Dictionary<long, CancellationTokenSource> _waitingRetries = [];
+
+    // Runs ended here lately, so that a take-over does not adopt a run whose result raced ahead of the store.
+    private readonly HashSet<long> _recentlyEnded = [];
+    private readonly Queue<long> _recentlyEndedOrder = new();
     private readonly Histogram<double> _lateness = meters.Create("GopherCron.Scheduler")
         .CreateHistogram<double>("gophercron.fire.lateness", "ms", "Time from a cron fire's scheduled instant to its executor's start.");
     private LeadershipLease? _lease;
@@ -165,13 +177,7 @@ internal sealed partial class Dispatcher(
         var active = new ActiveRun(runId, task, agent, claim.ScheduledAt, claim.Attempt, claim.Trigger);
         lock (_gate)
         {
-            _active[runId] = active;
-            if (!_activeByTask.TryGetValue(task.Id, out var runs))
-            {
-                _activeByTask[task.Id] = runs = [];
-            }
-
-            runs.Add(runId);
+            Track(active);
         }
 
         var spec = new RunSpec
@@ -199,9 +205,114 @@ internal sealed partial class Dispatcher(
     public IAgentSession Connect(AgentDescriptor agent, Func<HostMessage, CancellationToken, ValueTask> sendToAgent)
     {
         var connection = new AgentConnection(agent, sendToAgent, clock.GetUtcNow());
+        var attached = new List<ActiveRun>();
+        var gone = new List<ActiveRun>();
+        lock (_gate)
+        {
+            // Runs this agent's name was running before: a reconnect takes back what it still holds.
+            foreach (var run in _active.Values.Where(r => r.Agent.Name == agent.Name && !ReferenceEquals(r.Agent, connection)))
+            {
+                if (connection.HeldAtConnect(run.RunId))
+                {
+                    run.Agent = connection;
+                    attached.Add(run);
+                }
+                else if (!run.Agent.IsConnected)
+                {
+                    gone.Add(run);
+                }
+            }
+        }
+
         registry.Add(connection);
-        LogAgentConnected(agent.Name, agent.Id, string.Join(",", agent.Executors));
+        LogAgentConnected(agent.Name, agent.Id, string.Join(",", agent.Executors), attached.Count);
+        foreach (var run in gone)
+        {
+            End(run.RunId, RunStatus.Lost, null, run.Adopted
+                ? $"no agent holds this run after the scheduler restarted or changed leader: agent {agent.Name} connected without it"
+                : $"agent {agent.Name} restarted and no longer holds the run", clock.GetUtcNow());
+        }
+
+        foreach (var run in attached.Where(r => r.PendingKill is not null))
+        {
+            _ = DeliverPendingKillAsync(run, connection);
+        }
+
         return new Session(this, connection);
+    }
+
+    private async Task DeliverPendingKillAsync(ActiveRun run, AgentConnection agent)
+    {
+        try
+        {
+            await agent.SendAsync(new KillRun(run.RunId, run.PendingKill!), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Still pending: the next reconnect delivers it, or the run is recorded lost.
+            LogKillFailed(e, run.RunId, agent.Name);
+        }
+    }
+
+    /// <summary>
+    /// Takes over runs a previous leader (or this replica before a restart) handed to agents: attached to their agent
+    /// when it is connected and holds them, otherwise waiting <see cref="TasksOptions.AgentLostAfter"/> for it.
+    /// </summary>
+    /// <returns>How many were recorded lost at once.</returns>
+    public int Adopt(IReadOnlyList<(UnfinishedRun Run, CronTask Task)> runs)
+    {
+        var now = clock.GetUtcNow();
+        var absent = new Dictionary<string, AgentConnection>(StringComparer.Ordinal);
+        var lost = new List<(long RunId, string Agent)>();
+        lock (_gate)
+        {
+            foreach (var (run, task) in runs)
+            {
+                if (_active.ContainsKey(run.RunId) || _recentlyEnded.Contains(run.RunId) || run.Agent is not { } name)
+                {
+                    continue;
+                }
+
+                var agent = registry.Named(name);
+                if (agent is not null && !agent.HeldAtConnect(run.RunId))
+                {
+                    lost.Add((run.RunId, name));
+                    continue;
+                }
+
+                if (agent is null && !absent.TryGetValue(name, out agent))
+                {
+                    absent[name] = agent = AgentConnection.Absent(name, now);
+                }
+
+                Track(new ActiveRun(run.RunId, task, agent, run.ScheduledAt, run.Attempt, run.Trigger) { Adopted = true });
+            }
+        }
+
+        foreach (var (runId, name) in lost)
+        {
+            End(runId, RunStatus.Lost, null,
+                $"no agent holds this run after the scheduler restarted or changed leader: agent {name} connected without it", now);
+        }
+
+        foreach (var agent in absent.Values)
+        {
+            _ = LoseDetachedAfterAsync(agent);
+        }
+
+        return lost.Count;
+    }
+
+    // Caller holds _gate.
+    private void Track(ActiveRun run)
+    {
+        _active[run.RunId] = run;
+        if (!_activeByTask.TryGetValue(run.Task.Id, out var runs))
+        {
+            _activeByTask[run.Task.Id] = runs = [];
+        }
+
+        runs.Add(run.RunId);
     }
 
     private ValueTask ReceiveAsync(AgentConnection agent, AgentMessage message)
@@ -254,6 +365,15 @@ internal sealed partial class Dispatcher(
                 if (runs.Count == 0)
                 {
                     _activeByTask.Remove(run.Task.Id);
+                }
+            }
+
+            if (_recentlyEnded.Add(runId))
+            {
+                _recentlyEndedOrder.Enqueue(runId);
+                if (_recentlyEndedOrder.Count > 10_000)
+                {
+                    _recentlyEnded.Remove(_recentlyEndedOrder.Dequeue());
                 }
             }
         }
@@ -375,14 +495,30 @@ internal sealed partial class Dispatcher(
             return KillOutcome.NotRunning;
         }
 
+        var agent = run.Agent;
+        if (agent.IsRemote || !agent.IsConnected)
+        {
+            // Kept until the agent has it: delivered on reconnect if the stream is down now or drops before it arrives.
+            run.PendingKill ??= reason;
+        }
+
+        if (!agent.IsConnected)
+        {
+            LogKillDeferred(runId, agent.Name);
+            return KillOutcome.Requested;
+        }
+
         try
         {
-            await run.Agent.SendAsync(new KillRun(runId, reason), cancellationToken);
+            await agent.SendAsync(new KillRun(runId, reason), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogKillFailed(e, runId, run.Agent.Name);
-            End(runId, RunStatus.Lost, null, $"agent {run.Agent.Name} could not be reached to kill the run: {e.Message}", clock.GetUtcNow());
+            LogKillFailed(e, runId, agent.Name);
+            if (!agent.IsRemote)
+            {
+                End(runId, RunStatus.Lost, null, $"agent {agent.Name} could not be reached to kill the run: {e.Message}", clock.GetUtcNow());
+            }
         }
 
         return KillOutcome.Requested;
@@ -390,6 +526,7 @@ internal sealed partial class Dispatcher(
 
     private void Disconnected(AgentConnection agent)
     {
+        agent.MarkDisconnected();
         registry.Remove(agent);
         List<long> orphaned;
         lock (_gate)
@@ -397,12 +534,52 @@ internal sealed partial class Dispatcher(
             orphaned = _active.Values.Where(r => ReferenceEquals(r.Agent, agent)).Select(r => r.RunId).ToList();
         }
 
+        if (agent.IsRemote)
+        {
+            LogAgentDetached(agent.Name, agent.Id, orphaned.Count, options.Value.AgentLostAfter.TotalSeconds);
+            if (orphaned.Count > 0)
+            {
+                _ = LoseDetachedAfterAsync(agent);
+            }
+
+            return;
+        }
+
+        // An in-process agent disconnects only when the host stops: its runs are gone with it.
         foreach (var runId in orphaned)
         {
             End(runId, RunStatus.Lost, null, $"agent {agent.Name} disconnected while the run was in progress", clock.GetUtcNow());
         }
 
         LogAgentDisconnected(agent.Name, agent.Id, orphaned.Count);
+    }
+
+    private async Task LoseDetachedAfterAsync(AgentConnection agent)
+    {
+        var after = options.Value.AgentLostAfter;
+        try
+        {
+            await Task.Delay(after, clock);
+            List<ActiveRun> lost;
+            lock (_gate)
+            {
+                // Runs re-attached to a new connection of the agent no longer point at this one.
+                lost = _active.Values.Where(r => ReferenceEquals(r.Agent, agent)).ToList();
+            }
+
+            var seconds = after.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var run in lost)
+            {
+                var reason = run.Adopted
+                    ? $"no agent holds this run after the scheduler restarted or changed leader: agent {agent.Name} did not connect within {seconds} s"
+                    : $"agent {agent.Name} disconnected and did not come back within {seconds} s";
+                End(run.RunId, RunStatus.Lost, null, run.PendingKill is null ? reason : reason + " (a kill was pending)", clock.GetUtcNow());
+            }
+        }
+        catch (Exception e)
+        {
+            LogDetachedSweepFailed(e, agent.Name);
+        }
     }
 
     private sealed class Session(Dispatcher dispatcher, AgentConnection agent) : IAgentSession
@@ -423,13 +600,44 @@ internal sealed partial class Dispatcher(
         }
     }
 
-    private sealed record ActiveRun(long RunId, CronTask Task, AgentConnection Agent, DateTimeOffset ScheduledAt, int Attempt, RunTrigger Trigger);
+    private sealed class ActiveRun(long runId, CronTask task, AgentConnection agent, DateTimeOffset scheduledAt, int attempt, RunTrigger trigger)
+    {
+        private volatile AgentConnection _agent = agent;
+        private volatile string? _pendingKill;
+
+        public long RunId { get; } = runId;
+
+        public CronTask Task { get; } = task;
+
+        /// <summary>The connection the run is on; replaced when its agent reconnects.</summary>
+        public AgentConnection Agent
+        {
+            get => _agent;
+            set => _agent = value;
+        }
+
+        public DateTimeOffset ScheduledAt { get; } = scheduledAt;
+
+        public int Attempt { get; } = attempt;
+
+        public RunTrigger Trigger { get; } = trigger;
+
+        /// <summary>Taken over at the start of a term rather than dispatched in it.</summary>
+        public bool Adopted { get; init; }
+
+        /// <summary>A kill the agent may not have received yet (its stream was down).</summary>
+        public string? PendingKill
+        {
+            get => _pendingKill;
+            set => _pendingKill = value;
+        }
+    }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Dispatching run {RunId} to agent {Agent} failed")]
     private partial void LogDispatchFailed(Exception exception, long runId, string agent);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Agent {Agent} ({AgentId}) connected, offering {Executors}")]
-    private partial void LogAgentConnected(string agent, string agentId, string executors);
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Agent {Agent} ({AgentId}) connected, offering {Executors}; {Attached} runs in progress re-attached")]
+    private partial void LogAgentConnected(string agent, string agentId, string executors, int attached);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Agent {Agent} ({AgentId}) disconnected; {Runs} runs in progress marked lost")]
     private partial void LogAgentDisconnected(string agent, string agentId, int runs);
@@ -439,6 +647,15 @@ internal sealed partial class Dispatcher(
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "Could not schedule the retry of run {RunId}")]
     private partial void LogRetryFailed(Exception exception, long runId);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Agent {Agent} ({AgentId}) disconnected; {Runs} runs in progress detached, recorded lost unless it reconnects within {Seconds} s")]
+    private partial void LogAgentDetached(string agent, string agentId, int runs, double seconds);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "Kill of run {RunId} kept for agent {Agent}, which is disconnected; delivered when it reconnects")]
+    private partial void LogKillDeferred(long runId, string agent);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Error, Message = "Could not record the detached runs of agent {Agent} as lost")]
+    private partial void LogDetachedSweepFailed(Exception exception, string agent);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Could not send the kill of run {RunId} to agent {Agent}")]
     private partial void LogKillFailed(Exception exception, long runId, string agent);

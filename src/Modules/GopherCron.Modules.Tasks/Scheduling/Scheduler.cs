@@ -219,7 +219,10 @@ internal sealed partial class Scheduler(
     {
         var now = clock.GetUtcNow();
         var settled = 0;
-        foreach (var run in await ledger.GetUnfinishedRunsAsync(cancellationToken))
+        var unfinished = await ledger.GetUnfinishedRunsAsync(cancellationToken);
+        var handedOut = await LoadTasksOfHandedOutRunsAsync(unfinished, tasks, cancellationToken);
+        var adopt = new List<(UnfinishedRun Run, CronTask Task)>();
+        foreach (var run in unfinished)
         {
             if (dispatcher.Holds(run.RunId))
             {
@@ -232,15 +235,57 @@ internal sealed partial class Scheduler(
                 continue;
             }
 
+            // A run handed to an agent may still run there: its agent gets Tasks:AgentLostAfter to reconnect and say so.
+            if (run.Agent is not null && handedOut.TryGetValue(run.TaskId, out var owner))
+            {
+                adopt.Add((run, owner));
+                continue;
+            }
+
             ledger.RecordFinished(run.RunId, RunStatus.Lost, null,
                 "no agent holds this run after the scheduler restarted or changed leader", now);
             settled++;
         }
 
+        settled += dispatcher.Adopt(adopt);
+
         if (settled > 0)
         {
             LogSettled(settled);
         }
+    }
+
+    // Runs of paused tasks (run now) may be out on agents too; their tasks are not in the schedule.
+    private async Task<Dictionary<long, CronTask>> LoadTasksOfHandedOutRunsAsync(
+        IReadOnlyList<UnfinishedRun> runs, Dictionary<long, CronTask> enabled, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<long, CronTask>();
+        var missing = new HashSet<long>();
+        foreach (var run in runs.Where(r => r.Agent is not null))
+        {
+            if (enabled.TryGetValue(run.TaskId, out var task))
+            {
+                result[run.TaskId] = task;
+            }
+            else
+            {
+                missing.Add(run.TaskId);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            await using var db = new TasksDb(database.Options);
+            foreach (var row in await db.Tasks.Where(t => missing.Contains(t.Id)).ToListAsync(cancellationToken))
+            {
+                if (CronTask.TryFrom(row, options.Value, out var task, out _))
+                {
+                    result[row.Id] = task!;
+                }
+            }
+        }
+
+        return result;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Took scheduling office in term {Term}")]

@@ -1,0 +1,27 @@
+using GopherCron.Agent;
+using GopherCron.Agent.Plugins;
+using GopherCron.Agent.Service;
+using GopherCron.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Settings ship beside the binary; GOPHERCRON_AGENT_HOSTS style variables and --Agent:Key=value arguments override them.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("GOPHERCRON_");
+builder.Configuration.AddInMemoryCollection(AgentEnvironment.ShortForms());
+builder.Configuration.AddCommandLine(args);
+
+builder.AddServiceDefaults("gophercron-agent");
+var settings = StandaloneAgentOptions.Read(builder.Configuration);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(sp => new AgentOutbox(sp.GetRequiredService<ILogger<AgentOutbox>>()));
+builder.Services.AddSingleton(sp => ExecutorCatalog.Load(settings.ResolvedPluginsPath, sp.GetRequiredService<IConfiguration>(),
+    sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new AgentRuntime(sp.GetRequiredService<AgentOutbox>(), sp.GetRequiredService<ExecutorCatalog>(),
+    new AgentOptions { Name = settings.Name }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentRuntime>>()));
+builder.Services.AddHostedService<HostConnection>();
+
+await builder.Build().RunAsync();
