@@ -22,10 +22,16 @@ internal sealed class Cluster : IAsyncDisposable
     private readonly List<AgentProcess> _agents = [];
     private readonly TimeSpan _agentLostAfter;
 
-    private Cluster(TimeSpan agentLostAfter)
+    private readonly string? _etcd;
+
+    private Cluster(TimeSpan agentLostAfter, string? etcd)
     {
         _agentLostAfter = agentLostAfter;
+        _etcd = etcd;
     }
+
+    /// <summary>An agent's etcd lease lasts this long in these tests: a dead agent is noticed within it.</summary>
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(3);
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "gophercron-cluster-" + Guid.NewGuid().ToString("N"));
 
@@ -39,9 +45,11 @@ internal sealed class Cluster : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<Cluster> StartAsync(TimeSpan? agentLostAfter = null)
+    /// <param name="agentLostAfter">How long the host waits for a disconnected agent.</param>
+    /// <param name="etcd">An etcd endpoint: the host watches it and agents register in it.</param>
+    public static async Task<Cluster> StartAsync(TimeSpan? agentLostAfter = null, string? etcd = null)
     {
-        var cluster = new Cluster(agentLostAfter ?? TimeSpan.FromSeconds(10));
+        var cluster = new Cluster(agentLostAfter ?? TimeSpan.FromSeconds(10), etcd);
         await cluster.StartHostAsync();
         return cluster;
     }
@@ -50,13 +58,19 @@ internal sealed class Cluster : IAsyncDisposable
     public async Task StartHostAsync()
     {
         Client?.Dispose();
-        Host = await HostProcess.StartAsync(HostDll, DataDirectory, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Agent:Embedded"] = "false",
             ["Agents:GrpcPort"] = GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tasks:AgentGracePeriod"] = "00:00:00.200",
             ["Tasks:AgentLostAfter"] = _agentLostAfter.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
-        }, Port);
+        };
+        if (_etcd is not null)
+        {
+            settings["Etcd:Endpoints"] = _etcd;
+        }
+
+        Host = await HostProcess.StartAsync(HostDll, DataDirectory, settings, Port);
         Client = Host.CreateClient();
         using var response = await Client.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = "123456" });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
@@ -65,10 +79,22 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     /// <summary>Starts an agent serving <paramref name="projectId"/> with <paramref name="token"/> (the project's own by default).</summary>
-    public async Task<AgentProcess> StartAgentAsync(string name, long projectId, string? token = null, bool waitConnected = true)
+    public async Task<AgentProcess> StartAgentAsync(string name, long projectId, string? token = null, bool waitConnected = true, string? labels = null)
     {
         token ??= (await GetAsync($"/api/v1/projects/{projectId}/token"))["token"]!.GetValue<string>();
-        var agent = AgentProcess.Start(AgentDll, name, [GrpcAddress], new Dictionary<string, string> { ["Agent:Project"] = $"{projectId}:{token}" });
+        var settings = new Dictionary<string, string> { ["Agent:Project"] = $"{projectId}:{token}" };
+        if (labels is not null)
+        {
+            settings["Agent:Labels"] = labels;
+        }
+
+        if (_etcd is not null)
+        {
+            settings["Etcd:Endpoints"] = _etcd;
+            settings["Etcd:LeaseTtl"] = LeaseTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var agent = AgentProcess.Start(AgentDll, name, [GrpcAddress], settings);
         _agents.Add(agent);
         if (waitConnected)
         {
@@ -82,9 +108,9 @@ internal sealed class Cluster : IAsyncDisposable
         (await SendAsync(HttpMethod.Post, "/api/v1/projects", new { name, remark = "cluster" }, HttpStatusCode.Created))["id"]!.GetValue<long>();
 
     /// <summary>A paused task, run by hand only.</summary>
-    public async Task<long> CreateTaskAsync(long projectId, string name, string command, bool parallel = false) =>
+    public async Task<long> CreateTaskAsync(long projectId, string name, string command, bool parallel = false, object? labels = null) =>
         (await SendAsync(HttpMethod.Post, $"/api/v1/projects/{projectId}/tasks",
-            new { name, cron = "0 0 1 1 *", enabled = false, parallel, config = new { command } }, HttpStatusCode.Created))["id"]!.GetValue<long>();
+            new { name, cron = "0 0 1 1 *", enabled = false, parallel, config = new { command }, labels }, HttpStatusCode.Created))["id"]!.GetValue<long>();
 
     public async Task<long> RunNowAsync(long projectId, long taskId) =>
         (await SendAsync(HttpMethod.Post, $"/api/v1/projects/{projectId}/tasks/{taskId}/run", null, HttpStatusCode.Accepted))["runId"]!.GetValue<long>();

@@ -1,4 +1,5 @@
 using GopherCron.Agent;
+using GopherCron.Agent.Discovery;
 using GopherCron.Agent.Plugins;
 using GopherCron.Agent.Service;
 using GopherCron.ServiceDefaults;
@@ -23,5 +24,12 @@ builder.Services.AddSingleton(sp => ExecutorCatalog.Load(settings.ResolvedPlugin
 builder.Services.AddSingleton(sp => new AgentRuntime(sp.GetRequiredService<AgentOutbox>(), sp.GetRequiredService<ExecutorCatalog>(),
     new AgentOptions { Name = settings.Name }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentRuntime>>()));
 builder.Services.AddHostedService<HostConnection>();
+
+// Cluster mode: announce the agent in etcd under a lease, so hosts list it and learn at once when it dies.
+var etcd = builder.Configuration.GetSection("Etcd").Get<EtcdPresenceOptions>() ?? new EtcdPresenceOptions();
+if (!string.IsNullOrWhiteSpace(etcd.Endpoints))
+{
+    builder.Services.AddSingleton<IAgentPresence>(sp => new EtcdPresence(etcd, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EtcdPresence>>()));
+}
 
 await builder.Build().RunAsync();

@@ -39,6 +39,7 @@ public sealed class TasksModule : IModule
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{EtcdOptions.Section}:Endpoints"]))
         {
             services.AddHostedService(sp => sp.GetRequiredService<EtcdAgentDirectory>());
+            services.AddHostedService<AgentDeathWatch>();
         }
 
         services.AddSingleton<Scheduler>();

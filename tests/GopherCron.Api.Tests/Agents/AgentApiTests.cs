@@ -59,7 +59,9 @@ public sealed class AgentApiTests
 
                 var set = await admin.PutAsJsonAsync($"/api/v1/agents/{Uri.EscapeDataString(agentName)}/weight", new { weight = 0 });
                 set.StatusCode.ShouldBe(HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
-                var listed = (await set.Content.ReadFromJsonAsync<JsonElement>())[0];
+                var answer = await set.Content.ReadFromJsonAsync<JsonElement>();
+                answer.GetProperty("weight").GetInt32().ShouldBe(0);
+                var listed = answer.GetProperty("agents")[0];
                 listed.GetProperty("weight").GetInt32().ShouldBe(0);
                 listed.GetProperty("configuredWeight").GetInt32().ShouldBe(100);
 

@@ -22,8 +22,23 @@ public sealed class EtcdPresenceOptions
 /// restart). Runs are never affected by etcd being down. On a clean stop the lease is revoked, so the agent
 /// disappears at once instead of after the TTL.
 /// </summary>
-public sealed partial class EtcdPresence(EtcdPresenceOptions options, TimeProvider clock, ILogger<EtcdPresence> logger)
+public sealed partial class EtcdPresence(EtcdPresenceOptions options, TimeProvider clock, ILogger<EtcdPresence> logger) : IAgentPresence
 {
+    /// <inheritdoc />
+    public Task RunAsync(AgentPresenceInfo info, CancellationToken cancellationToken) => RunAsync(new AgentPresenceRecord
+    {
+        Id = info.AgentId,
+        Name = info.Name,
+        Address = info.Address,
+        Version = info.Version,
+        Labels = info.Labels,
+        Executors = info.Executors,
+        ProjectIds = info.ProjectIds,
+        Weight = info.Weight,
+        StartedAt = clock.GetUtcNow(),
+        HeartbeatAt = clock.GetUtcNow(),
+    }, cancellationToken);
+
     /// <summary>Publishes <paramref name="record"/> until <paramref name="cancellationToken"/> fires.</summary>
     /// <param name="record">The agent's record; its heartbeat time is refreshed on every beat.</param>
     /// <param name="cancellationToken">Stops the registration and revokes the lease.</param>

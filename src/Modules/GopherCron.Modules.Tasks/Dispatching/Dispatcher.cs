@@ -554,6 +554,31 @@ internal sealed partial class Dispatcher(
         LogAgentDisconnected(agent.Name, agent.Id, orphaned.Count);
     }
 
+    /// <summary>
+    /// The agent's etcd lease expired (it died) or it withdrew its record: runs still detached from it are lost now,
+    /// without waiting for <see cref="TasksOptions.AgentLostAfter"/>. An agent still connected to this replica is not
+    /// touched (its stream is the stronger sign of life).
+    /// </summary>
+    public void AgentVanished(string agentId, string agentName)
+    {
+        if (registry.All.Any(a => a.Id == agentId))
+        {
+            return;
+        }
+
+        List<ActiveRun> lost;
+        lock (_gate)
+        {
+            lost = _active.Values.Where(r => r.Agent.Id == agentId).ToList();
+        }
+
+        foreach (var run in lost)
+        {
+            var reason = $"agent {agentName} died: its registration in etcd expired";
+            End(run.RunId, RunStatus.Lost, null, run.PendingKill is null ? reason : reason + " (a kill was pending)", clock.GetUtcNow());
+        }
+    }
+
     private async Task LoseDetachedAfterAsync(AgentConnection agent)
     {
         var after = options.Value.AgentLostAfter;

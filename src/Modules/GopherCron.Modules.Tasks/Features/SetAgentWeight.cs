@@ -20,6 +20,9 @@ namespace GopherCron.Modules.Tasks.Features;
 
 internal sealed record SetAgentWeightRequest(int? Weight);
 
+/// <param name="Agents">Every connected agent of that name, as listed by <c>GET /api/v1/agents</c>.</param>
+internal sealed record SetAgentWeightResponse(string AgentName, int Weight, IReadOnlyList<AgentResponse> Agents);
+
 internal sealed class SetAgentWeightValidator : AbstractValidator<SetAgentWeightRequest>
 {
     public SetAgentWeightValidator() =>
@@ -70,7 +73,8 @@ internal static class SetAgentWeight
         await db.InsertOrReplaceAsync(row, token: cancellationToken);
         registry.SetWeights([new(agentName, row.Weight)]);
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(registry.All.Where(a => a.Name == agentName).Select(a => AgentResponse.From(a, now)).ToList());
+        return TypedResults.Ok(new SetAgentWeightResponse(agentName, row.Weight,
+            registry.All.Where(a => a.Name == agentName).Select(a => AgentResponse.From(a, now)).ToList()));
     }
 }
 
