@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# GopherCron host, embedded mode by default (SQLite in /app/data, built-in agent).
-# Cluster mode: set Database__Provider / Database__ConnectionString (see README).
+# Two images from one build:
+#   docker build -t gophercron .                      the host (default target): embedded mode by default
+#                                                     (SQLite in /app/data, built-in agent); cluster mode via
+#                                                     Database__Provider / Database__ConnectionString / Etcd__Endpoints
+#   docker build -t gophercron-agent --target agent .  the standalone agent
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -9,6 +12,7 @@ COPY global.json Directory.Build.props Directory.Packages.props GopherCron.slnx 
 COPY build/ build/
 COPY src/Agent/GopherCron.Agent/GopherCron.Agent.csproj src/Agent/GopherCron.Agent/
 COPY src/Agent/GopherCron.Agent.Protocol/GopherCron.Agent.Protocol.csproj src/Agent/GopherCron.Agent.Protocol/
+COPY src/Agent/GopherCron.Agent.Service/GopherCron.Agent.Service.csproj src/Agent/GopherCron.Agent.Service/
 COPY src/Host/GopherCron.Host/GopherCron.Host.csproj src/Host/GopherCron.Host/
 COPY src/Host/GopherCron.ServiceDefaults/GopherCron.ServiceDefaults.csproj src/Host/GopherCron.ServiceDefaults/
 COPY src/Modules/GopherCron.Modules.Shared/GopherCron.Modules.Shared.csproj src/Modules/GopherCron.Modules.Shared/
@@ -22,18 +26,32 @@ COPY src/Modules/GopherCron.Modules.Logs/GopherCron.Modules.Logs.csproj src/Modu
 COPY src/Modules/GopherCron.Modules.Logs.Contracts/GopherCron.Modules.Logs.Contracts.csproj src/Modules/GopherCron.Modules.Logs.Contracts/
 COPY src/Plugins/GopherCron.Plugins.Abstractions/GopherCron.Plugins.Abstractions.csproj src/Plugins/GopherCron.Plugins.Abstractions/
 COPY src/Plugins/GopherCron.Plugins.Shell/GopherCron.Plugins.Shell.csproj src/Plugins/GopherCron.Plugins.Shell/
-RUN dotnet restore src/Host/GopherCron.Host/GopherCron.Host.csproj
+RUN dotnet restore src/Host/GopherCron.Host/GopherCron.Host.csproj \
+ && dotnet restore src/Agent/GopherCron.Agent.Service/GopherCron.Agent.Service.csproj
 COPY src/ src/
-# Publishing the host also lays out plugins/shell/ (build/Plugin.targets).
-RUN dotnet publish src/Host/GopherCron.Host/GopherCron.Host.csproj -c Release --no-restore -o /app
+# Publishing also lays out plugins/shell/ beside each binary (build/Plugin.targets).
+RUN dotnet publish src/Host/GopherCron.Host/GopherCron.Host.csproj -c Release --no-restore -o /out/host \
+ && dotnet publish src/Agent/GopherCron.Agent.Service/GopherCron.Agent.Service.csproj -c Release --no-restore -o /out/agent
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS agent
+# util-linux provides setsid, which puts each shell run in its own process group.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends util-linux \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /out/agent ./
+USER $APP_UID
+ENV DOTNET_ENVIRONMENT=Production
+# The agent dials out (Agent__Hosts__0=http://host:6307); it listens on nothing, so its health is its process.
+ENTRYPOINT ["dotnet", "gophercron-agent.dll"]
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS host
 # curl for the health check; util-linux provides setsid, which puts each shell run in its own process group.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl util-linux \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /app ./
+COPY --from=build /out/host ./
 RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 USER $APP_UID
 VOLUME /app/data
