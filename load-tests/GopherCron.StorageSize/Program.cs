@@ -46,7 +46,7 @@ for (var done = 0; done < runs; done += Batch)
     foreach (var run in claimed)
     {
         ledger.RecordStarted(run.RunId, "agent-01.example.internal", run.Claim.ScheduledAt.AddMilliseconds(40));
-        ledger.RecordOutput(run.RunId, 0, output);
+        ledger.RecordOutput(run.RunId, 1, output);
         ledger.RecordFinished(run.RunId, run.RunId % 20 == 0 ? RunStatus.Failed : RunStatus.Succeeded,
             run.RunId % 20 == 0 ? 1 : 0, null, run.Claim.ScheduledAt.AddSeconds(2));
     }
@@ -65,10 +65,17 @@ if (database.Dialect == SqlDialect.Sqlite)
     await db.ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE)");
     var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
     total = new FileInfo(file).Length;
-    foreach (var (name, bytes) in await db.QueryToListAsync<(string, long)>(
-        "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"))
+    try
     {
-        report.AppendLine($"  {name,-28} {bytes / 1048576.0,8:F1} MiB");
+        foreach (var (name, bytes) in await db.QueryToListAsync<(string, long)>(
+            "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"))
+        {
+            report.AppendLine($"  {name,-28} {bytes / 1048576.0,8:F1} MiB");
+        }
+    }
+    catch (Microsoft.Data.Sqlite.SqliteException)
+    {
+        // The bundled SQLite may be built without the dbstat table: the file size alone then.
     }
 }
 else
@@ -80,14 +87,9 @@ else
         report.AppendLine($"  {name,-28} data {data / 1048576.0,8:F1} MiB  indexes {index / 1048576.0,8:F1} MiB");
     }
 
-    // What the files really take: the .ibd tablespaces (file-per-table), allocated size.
-    total = 0;
-    foreach (var (name, size) in await db.QueryToListAsync<(string, long)>(
-        "SELECT name, allocated_size FROM information_schema.innodb_sys_tablespaces WHERE name LIKE CONCAT(DATABASE(), '/%')"))
-    {
-        report.AppendLine($"  {name,-28} file {size / 1048576.0,8:F1} MiB");
-        total += size;
-    }
+    // InnoDB's own accounting of pages in use (the .ibd files are this plus preallocated free extents).
+    total = await db.ExecuteAsync<long>(
+        "SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('runs', 'run_output')");
 }
 
 Console.WriteLine($"{runs} runs on {provider} in {elapsed.TotalSeconds:F1} s ({runs / elapsed.TotalSeconds:F0} runs/s)");
