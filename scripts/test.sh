@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: unit, integration (the host in process) and end-to-end (the host as a real process).
-# Installs what the tests need on a fresh machine, then prints one summary line: "N passed, N failed, N skipped".
+# Runs the whole test suite: unit, integration (the host in process) and end-to-end (the host as a real process) on
+# SQLite, then the integration tests again on MariaDB. Installs and starts what the tests need on a fresh machine
+# (scripts/services.sh), stops it at the end, then prints one summary line over every pass:
+# "N passed, N failed, N skipped". Set GOPHERCRON_SKIP_MARIADB=1 to run the SQLite pass only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +23,30 @@ if ! command -v setsid >/dev/null 2>&1; then
 fi
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+services_started=0
+cleanup() {
+  if [ "$services_started" = 1 ]; then bash scripts/services.sh stop || true; fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+if [ "${GOPHERCRON_SKIP_MARIADB:-0}" != 1 ]; then
+  # Stopped again by the trap only if this run started them: a developer's running services are left alone.
+  if ! bash scripts/services.sh status >/dev/null 2>&1; then services_started=1; fi
+  bash scripts/services.sh start
+  # shellcheck source=/dev/null
+  source "${SERVICES_DIR:-.services}/services.env"
+fi
 
 set +e
 dotnet test GopherCron.slnx --nologo "$@" 2>&1 | tee "$results/out.txt"
 status=${PIPESTATUS[0]}
+if [ "${GOPHERCRON_SKIP_MARIADB:-0}" != 1 ]; then
+  # The same integration tests, built by the first pass, each host over its own fresh MariaDB database.
+  GOPHERCRON_TEST_STORE=mariadb dotnet test tests/GopherCron.Api.Tests --no-build --nologo "$@" 2>&1 | tee -a "$results/out.txt"
+  mariadb_status=${PIPESTATUS[0]}
+  [ "$status" = 0 ] && status=$mariadb_status
+fi
 set -e
 
 # One closing line for every test assembly together ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").

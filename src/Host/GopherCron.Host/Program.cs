@@ -1,7 +1,13 @@
 using GopherCron.Host;
 using GopherCron.Host.Agents;
+using GopherCron.Host.Commands;
 using GopherCron.Modules.Shared.Data;
 using GopherCron.ServiceDefaults;
+
+if (MigrateCommand.IsRequested(args))
+{
+    return await MigrateCommand.RunAsync(args);
+}
 
 // Settings ship beside the binary; data paths stay relative to the folder the host is started in (./data).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -28,6 +34,7 @@ app.MapModules();
 app.MapRemoteAgents();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

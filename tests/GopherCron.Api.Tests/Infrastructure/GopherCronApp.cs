@@ -10,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace GopherCron.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real host in memory over its own fresh SQLite file. One instance per test class (<c>IClassFixture</c>) when
+/// The real host in memory over its own fresh store (a SQLite file, or a MariaDB database when
+/// <c>GOPHERCRON_TEST_STORE=mariadb</c>: see <see cref="TestDatabase"/>). One instance per test class (<c>IClassFixture</c>) when
 /// the tests use unique names; a test that needs a pristine store (first start, last admin) creates its own.
 /// </summary>
 /// <remarks>
@@ -26,6 +27,8 @@ public class GopherCronApp : WebApplicationFactory<Program>
 
     private readonly SemaphoreSlim _adminGate = new(1, 1);
     private string? _adminToken;
+    private TestDatabase? _database;
+    private bool _ownsDatabase = true;
 
     public GopherCronApp()
     {
@@ -45,10 +48,22 @@ public class GopherCronApp : WebApplicationFactory<Program>
     /// <summary>Configuration overrides; they win over the fixture's own (the temp database, quiet logging).</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
-    /// <summary>This instance's scratch folder (holds the SQLite file); deleted on dispose.</summary>
+    /// <summary>This instance's scratch folder; deleted on dispose.</summary>
     public string Directory { get; }
 
-    public string DatabasePath => Path.Combine(Directory, "gophercron.db");
+    /// <summary>
+    /// The store this host uses: its own fresh one unless given. Give one <see cref="TestDatabase"/> to several apps
+    /// (one after the other: a restart) to make them share data; the app then leaves disposing it to the test.
+    /// </summary>
+    public TestDatabase Database
+    {
+        get => _database ??= TestDatabase.Create();
+        init
+        {
+            _database = value;
+            _ownsDatabase = false;
+        }
+    }
 
     /// <summary>The first administrator's password: <c>GOPHERCRON_ADMIN_PASSWORD</c> when given, else GopherCron's default.</summary>
     public string AdminPassword => Settings.GetValueOrDefault("GOPHERCRON_ADMIN_PASSWORD") is { Length: > 0 } p ? p : DefaultAdminPassword;
@@ -58,8 +73,11 @@ public class GopherCronApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Database:Provider", "sqlite");
-        builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in Settings)
         {
@@ -164,6 +182,11 @@ public class GopherCronApp : WebApplicationFactory<Program>
         if (disposing)
         {
             _adminGate.Dispose();
+            if (_ownsDatabase)
+            {
+                _database?.Dispose();
+            }
+
             try
             {
                 System.IO.Directory.Delete(Directory, recursive: true);

@@ -9,20 +9,9 @@ namespace GopherCron.Api.Tests.Tasks;
 /// </summary>
 public sealed class MisfireTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gophercron-tests", "misfire-" + Guid.NewGuid().ToString("N"));
+    private readonly TestDatabase _store = TestDatabase.Create();
 
-    public MisfireTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task After_downtime_fire_all_catches_up_every_missed_second_and_skip_records_one_skipped_fire()
@@ -83,9 +72,9 @@ public sealed class MisfireTests : IDisposable
 
     private GopherCronApp Host() => new()
     {
+        Database = _store,
         Settings =
         {
-            ["Database:ConnectionString"] = $"Data Source={Path.Combine(_folder, "gophercron.db")}",
             ["Tasks:MisfireThreshold"] = "00:00:00.500",
             ["Tasks:AgentGracePeriod"] = "00:00:02",
         },

@@ -41,28 +41,20 @@ public sealed class FirstStartTests
     [Fact]
     public async Task Restarting_on_the_same_store_does_not_seed_admin_again()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "gophercron-tests", Guid.NewGuid().ToString("N"));
-        var connectionString = $"Data Source={Path.Combine(folder, "shared.db")}";
-        try
+        await using var store = TestDatabase.Create();
+        await using (var first = new GopherCronApp { Database = store })
         {
-            await using (var first = new GopherCronApp { Settings = { ["Database:ConnectionString"] = connectionString } })
-            {
-                var admin = await first.SignInAsync("admin", "123456");
-                var change = await admin.Client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "123456", newPassword = "changed-once" });
-                await change.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
-            }
-
-            await using var second = new GopherCronApp { Settings = { ["Database:ConnectionString"] = connectionString } };
-            using var anonymous = second.CreateAnonymousClient();
-
-            var seededAgain = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = "123456" });
-
-            await seededAgain.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
-            await second.SignInAsync("admin", "changed-once");
+            var admin = await first.SignInAsync("admin", "123456");
+            var change = await admin.Client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "123456", newPassword = "changed-once" });
+            await change.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
         }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+
+        await using var second = new GopherCronApp { Database = store };
+        using var anonymous = second.CreateAnonymousClient();
+
+        var seededAgain = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = "123456" });
+
+        await seededAgain.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await second.SignInAsync("admin", "changed-once");
     }
 }

@@ -26,18 +26,51 @@ public static class MigrationExtensions
     }
 }
 
-/// <summary>Applies every module's pending migrations in version order, each recorded in <c>schema_migrations</c>.</summary>
+/// <summary>A migration this runner applied.</summary>
+public sealed record AppliedMigrationInfo(string Module, int Version, string Name);
+
+/// <summary>
+/// Applies every module's pending migrations in version order, each recorded in <c>schema_migrations</c>. On MySQL
+/// and MariaDB the whole run holds a named server lock, so replicas starting together apply each migration once: the
+/// second waits, then finds the work done. (MySQL commits DDL implicitly, so the transaction alone cannot prevent a
+/// double apply there; SQLite is embedded, one host per file, and needs no lock.)
+/// </summary>
 public sealed partial class MigrationRunner(Database database, IEnumerable<ModuleMigrations> modules, TimeProvider clock, ILogger<MigrationRunner> logger)
 {
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    private const string LockName = "gophercron_migrations";
+    private const int LockTimeoutSeconds = 60;
+
+    public async Task<IReadOnlyList<AppliedMigrationInfo>> MigrateAsync(CancellationToken cancellationToken)
     {
+        // One connection for the whole run: a MySQL named lock belongs to the session that took it.
         await using var db = database.Open();
         if (database.Dialect == SqlDialect.Sqlite)
         {
             // WAL lets the API read while the scheduler writes; it is a property of the file, set once.
             await db.ExecuteAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            return await ApplyPendingAsync(db, cancellationToken);
         }
 
+        var locked = await db.ExecuteAsync<long?>("SELECT GET_LOCK(@name, @timeout)", cancellationToken,
+            DataParameter.VarChar("name", LockName), DataParameter.Int32("timeout", LockTimeoutSeconds));
+        if (locked != 1)
+        {
+            throw new InvalidOperationException(
+                $"Could not take the migration lock '{LockName}' within {LockTimeoutSeconds} s: another replica is still migrating, or holds the lock.");
+        }
+
+        try
+        {
+            return await ApplyPendingAsync(db, cancellationToken);
+        }
+        finally
+        {
+            await db.ExecuteAsync<long?>("SELECT RELEASE_LOCK(@name)", CancellationToken.None, DataParameter.VarChar("name", LockName));
+        }
+    }
+
+    private async Task<IReadOnlyList<AppliedMigrationInfo>> ApplyPendingAsync(DataConnection db, CancellationToken cancellationToken)
+    {
         await db.ExecuteAsync(Render(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -49,9 +82,10 @@ public sealed partial class MigrationRunner(Database database, IEnumerable<Modul
             ){table}
             """, database.Dialect), cancellationToken);
 
+        // Read under the lock: what another replica applied while this one waited counts as done.
         var applied = (await db.GetTable<AppliedMigration>().ToListAsync(cancellationToken))
             .Select(m => (m.Module, m.Version)).ToHashSet();
-        var count = 0;
+        var done = new List<AppliedMigrationInfo>();
         foreach (var module in modules)
         {
             foreach (var migration in module.Migrations.OrderBy(m => m.Version))
@@ -79,11 +113,11 @@ public sealed partial class MigrationRunner(Database database, IEnumerable<Modul
                 }
 
                 LogApplied(module.Module, migration.Version, migration.Name);
-                count++;
+                done.Add(new AppliedMigrationInfo(module.Module, migration.Version, migration.Name));
             }
         }
 
-        return count;
+        return done;
     }
 
     public static string Render(string sql, SqlDialect dialect) => dialect switch
