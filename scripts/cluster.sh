@@ -53,7 +53,7 @@ up() {
   if ! alive "$STATE/host.pid"; then
     mkdir -p "$STATE/host"
     (cd "$STATE/host" && GOPHERCRON_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-      Database__Provider=mariadb Database__ConnectionString="$GOPHERCRON_MYSQL_DATABASE" \
+      Database__Provider=mariadb Database__ConnectionString="$GOPHERCRON_TEST_MYSQL" \
       Etcd__Endpoints="$ETCD_ENDPOINTS" Agent__Embedded=false Agents__GrpcPort="$GRPC_PORT" \
       nohup dotnet "$STATE/bin/host/GopherCron.Host.dll" --urls "$host_url" > "$STATE/host/host.log" 2>&1 &
       echo $! > "$STATE/host.pid")
@@ -93,7 +93,7 @@ GopherCron cluster is up
   API and UI   $host_url  (admin / $ADMIN_PASSWORD)   OpenAPI $host_url/openapi/v1.json
   agents' gRPC http://127.0.0.1:$GRPC_PORT
   health       $host_url/health/ready      metrics $host_url/metrics
-  MariaDB      $GOPHERCRON_MYSQL_DATABASE
+  MariaDB      $GOPHERCRON_TEST_MYSQL
   etcd         $ETCD_ENDPOINTS   (agents under /gophercron/agents/)
   project      "cluster" (id $project), agent token $agent_token
   agents       agent1 (node=agent1), agent2 (node=agent2), logs in $STATE/agent*/agent.log

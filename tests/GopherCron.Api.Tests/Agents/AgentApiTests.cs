@@ -44,10 +44,9 @@ public sealed class AgentApiTests
     [Fact]
     public async Task Weight_zero_takes_an_agent_out_of_dispatch_at_once_and_survives_a_restart()
     {
-        var data = Path.Combine(Path.GetTempPath(), "gc-weight-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
-        GopherCronApp Host() => new() { Settings = { ["Database:ConnectionString"] = $"Data Source={Path.Combine(data, "gc.db")}" } };
-        try
+        // One store for two hosts in turn, whichever store the suite runs on.
+        await using var store = TestDatabase.Create();
+        GopherCronApp Host() => new() { Database = store };
         {
             string agentName;
             await using (var app = Host())
@@ -80,10 +79,6 @@ public sealed class AgentApiTests
                 var task = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/projects/{project}/tasks")).GetProperty("items")[0].GetProperty("id").GetInt64();
                 (await admin.WaitForEndAsync(await admin.RunNowAsync(project, task))).Status().ShouldBe("succeeded");
             }
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
         }
     }
 
