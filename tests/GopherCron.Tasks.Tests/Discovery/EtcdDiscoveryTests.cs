@@ -73,7 +73,9 @@ public sealed class EtcdDiscoveryTests : IAsyncLifetime
 
         await stop.CancelAsync();
         await presence;
+        // The record leaves the view first and the event follows; wait for both.
         await Eventually(() => !directory.TryGet(record.Id, out _), "the agent to leave", seconds: 2);
+        await Eventually(() => { lock (vanished) { return vanished.Count > 0; } }, "the departure to be reported", seconds: 2);
         lock (vanished)
         {
             vanished.ShouldBe([record.Id]);
