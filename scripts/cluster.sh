@@ -52,10 +52,12 @@ up() {
 
   if ! alive "$STATE/host.pid"; then
     mkdir -p "$STATE/host"
-    (cd "$STATE/host" && GOPHERCRON_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+    # Only the server is backgrounded (so $! is its pid), with every stream redirected (so no caller's pipe is held).
+    (cd "$STATE/host" || exit 1
+      GOPHERCRON_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
       Database__Provider=mariadb Database__ConnectionString="$GOPHERCRON_TEST_MYSQL" \
       Etcd__Endpoints="$ETCD_ENDPOINTS" Agent__Embedded=false Agents__GrpcPort="$GRPC_PORT" \
-      nohup dotnet "$STATE/bin/host/GopherCron.Host.dll" --urls "$host_url" > "$STATE/host/host.log" 2>&1 &
+      nohup dotnet "$STATE/bin/host/GopherCron.Host.dll" --urls "$host_url" < /dev/null > "$STATE/host/host.log" 2>&1 &
       echo $! > "$STATE/host.pid")
   fi
   wait_http "$host_url/health/ready"
@@ -74,16 +76,17 @@ up() {
   for n in 1 2; do
     if ! alive "$STATE/agent$n.pid"; then
       mkdir -p "$STATE/agent$n"
-      (cd "$STATE/agent$n" && nohup dotnet "$STATE/bin/agent/gophercron-agent.dll" \
-        --Agent:Name="agent$n" --Agent:Hosts:0="http://127.0.0.1:$GRPC_PORT" --Agent:Project="$project:$agent_token" \
-        --Agent:Labels="node=agent$n" --Agent:Weight=50 --Etcd:Endpoints="$ETCD_ENDPOINTS" \
-        > "$STATE/agent$n/agent.log" 2>&1 &
+      (cd "$STATE/agent$n" || exit 1
+        nohup dotnet "$STATE/bin/agent/gophercron-agent.dll" \
+          --Agent:Name="agent$n" --Agent:Hosts:0="http://127.0.0.1:$GRPC_PORT" --Agent:Project="$project:$agent_token" \
+          --Agent:Labels="node=agent$n" --Agent:Weight=50 --Etcd:Endpoints="$ETCD_ENDPOINTS" \
+          < /dev/null > "$STATE/agent$n/agent.log" 2>&1 &
         echo $! > "$STATE/agent$n.pid")
     fi
   done
 
   for _ in $(seq 1 100); do
-    [ "$(curl -fsS "$host_url/api/v1/projects/$project/agents" -H "Authorization: Bearer $token" | grep -o '"name":"agent' | wc -l)" -ge 2 ] && break
+    [ "$(curl -fsS "$host_url/api/v1/projects/$project/agents" -H "Authorization: Bearer $token" | grep -o '"connected":true' | wc -l)" -ge 2 ] && break
     sleep 0.2
   done
 

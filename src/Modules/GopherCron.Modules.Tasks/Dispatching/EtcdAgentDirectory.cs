@@ -51,7 +51,8 @@ internal sealed partial class EtcdAgentDirectory(IOptions<EtcdOptions> options, 
                 LogSynced(_agents.Count, snapshot.Header.Revision);
                 retry = TimeSpan.FromSeconds(1);
 
-                var watch = client.WatchAsync(new WatchRequest
+                // Completes once the watch is registered; events then arrive on the callback until the client goes.
+                await client.WatchAsync(new WatchRequest
                 {
                     CreateRequest = new WatchCreateRequest
                     {
@@ -62,16 +63,11 @@ internal sealed partial class EtcdAgentDirectory(IOptions<EtcdOptions> options, 
                     },
                 }, (WatchResponse response) => Apply(response), cancellationToken: session.Token);
 
-                // The watch stream does not report a dead server by itself; a cheap status call does.
+                // The watch stream does not report a dead server by itself; a cheap status call does, and then a fresh
+                // snapshot and watch replace this one.
                 while (!session.IsCancellationRequested)
                 {
                     await Task.Delay(HealthEvery, clock, session.Token);
-                    if (watch.IsCompleted)
-                    {
-                        await watch;
-                        throw new InvalidOperationException("the etcd watch ended");
-                    }
-
                     using var probe = CancellationTokenSource.CreateLinkedTokenSource(session.Token);
                     probe.CancelAfter(HealthEvery);
                     await client.StatusAsync(new StatusRequest(), cancellationToken: probe.Token);
