@@ -17,6 +17,8 @@ namespace GopherCron.Cluster.Tests;
 internal sealed class Cluster : IAsyncDisposable
 {
     private static readonly string HostDll = Metadata("HostDll");
+
+    public static string HostDllPath => HostDll;
     private static readonly string AgentDll = Metadata("AgentDll");
 
     private readonly List<AgentProcess> _agents = [];
