@@ -8,7 +8,7 @@ namespace GopherCron.Testing;
 /// A real standalone agent process (<c>gophercron-agent</c>). <see cref="StopAsync"/> sends SIGTERM (graceful: runs are
 /// killed and their results delivered), <see cref="KillAsync"/> SIGKILL (the machine died).
 /// </summary>
-public sealed partial class AgentProcess : IAsyncDisposable
+public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly StringBuilder _log = new();
     private readonly Process _process;
@@ -104,42 +104,14 @@ public sealed partial class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Graceful stop (SIGTERM), waiting for the process to exit.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited)
-        {
-            return;
-        }
-
-        _ = SendSignal(_process.Id, 15);
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await _process.WaitForExitAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ProcessSignals.StopAsync(_process);
 
     /// <summary>Crash: SIGKILL; the runs' shells live on as orphans, as on a real machine.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: false);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => ProcessSignals.KillAsync(_process);
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         _process.Dispose();
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

@@ -10,7 +10,7 @@ namespace GopherCron.Testing;
 /// A real GopherCron host process on a free loopback port with its own data folder. Stopping sends SIGTERM (a
 /// graceful shutdown, as a service manager would); <see cref="KillAsync"/> sends SIGKILL.
 /// </summary>
-public sealed partial class HostProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly StringBuilder _log = new();
     private readonly Process _process;
@@ -119,35 +119,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Graceful stop (SIGTERM), waiting for the process to exit.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited)
-        {
-            return;
-        }
-
-        _ = SendSignal(_process.Id, 15);
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await _process.WaitForExitAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ProcessSignals.StopAsync(_process);
 
     /// <summary>Crash: SIGKILL, no shutdown code runs.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: false);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => ProcessSignals.KillAsync(_process);
 
     public async ValueTask DisposeAsync()
     {
@@ -161,7 +136,4 @@ public sealed partial class HostProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int SendSignal(int pid, int signal);
 }

@@ -76,23 +76,9 @@ public sealed class MariaDbProcess : IAsyncDisposable
     /// <summary>A clean shutdown (SIGTERM), as a database restart by an operator.</summary>
     public async Task StopAsync()
     {
-        if (_server is { HasExited: false } server)
+        if (_server is not null)
         {
-            using (var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
-
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await server.WaitForExitAsync(patience.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
+            await ProcessSignals.StopAsync(_server);
         }
     }
 
