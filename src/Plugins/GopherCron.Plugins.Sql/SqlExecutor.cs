@@ -78,6 +78,8 @@ internal sealed class SqlExecutor(SqlOptions options, TimeProvider time, ILogger
                 command.CommandTimeout = (int)Math.Clamp(Math.Ceiling(statementTimeout.TotalSeconds), 1, int.MaxValue);
                 timeout.CancelAfter(statementTimeout);
                 await RunStatementAsync(command, config.MaxRows, output, linked.Token);
+                // MySQL answers a killed SLEEP() with a result, not an error: the token says what happened.
+                linked.Token.ThrowIfCancellationRequested();
                 timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             }
 
