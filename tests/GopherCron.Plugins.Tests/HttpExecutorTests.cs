@@ -133,6 +133,16 @@ public sealed class HttpExecutorTests(LoopbackServer server) : IClassFixture<Loo
         finished.Error.ShouldNotBeNull().ShouldStartWith("request to http://127.0.0.1:1 failed: ");
     }
 
+    [Fact]
+    public async Task A_connection_broken_in_the_middle_of_the_body_fails_the_run_and_keeps_what_arrived()
+    {
+        var (finished, output) = await _agent.RunAsync("http", Config(new { url = server.BaseUrl + "/broken" }));
+
+        finished.Outcome.ShouldBe(RunOutcome.Failed);
+        finished.Error.ShouldNotBeNull().ShouldStartWith($"request to {server.BaseUrl} failed: ");
+        output.ShouldContain("\n\npartial");
+    }
+
     [Theory]
     [InlineData("""{"method": "GET"}""", "url")]
     [InlineData("""{"url": "ftp://example.com/"}""", "url")]

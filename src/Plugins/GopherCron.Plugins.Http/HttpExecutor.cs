@@ -70,8 +70,9 @@ internal sealed class HttpExecutor(HttpClients clients, TimeProvider time, ILogg
             await output.WriteLineAsync($"[request timed out after {seconds} s]", CancellationToken.None);
             return ExecutionResult.Failed($"request timed out after {seconds} s (timeoutSeconds)");
         }
-        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
+            // IOException: the connection broke while the body was being read.
             var reason = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
                 ? $"{e.Message} ({inner.Message})"
                 : e.Message;

@@ -68,6 +68,15 @@ public sealed class LoopbackServer : IAsyncLifetime
                 await context.Response.Body.WriteAsync(block, context.RequestAborted);
             }
         });
+        app.MapGet("/broken", async (HttpContext context) =>
+        {
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("partial", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // Abort discards output Kestrel has not sent yet; give the flushed part time to leave.
+            await Task.Delay(300, context.RequestAborted);
+            context.Abort();
+        });
         app.Map("/echo", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
