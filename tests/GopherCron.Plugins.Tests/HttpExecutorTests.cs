@@ -143,6 +143,18 @@ public sealed class HttpExecutorTests(LoopbackServer server) : IClassFixture<Loo
         output.ShouldContain("\n\npartial");
     }
 
+    [Fact]
+    public async Task An_untrusted_certificate_fails_unless_verifyTls_is_off()
+    {
+        var (verified, _) = await _agent.RunAsync("http", Config(new { url = server.HttpsBaseUrl + "/ok" }));
+        var (unverified, output) = await _agent.RunAsync("http", Config(new { url = server.HttpsBaseUrl + "/ok", verifyTls = false }));
+
+        verified.Outcome.ShouldBe(RunOutcome.Failed);
+        verified.Error.ShouldNotBeNull().ShouldContain("SSL");
+        unverified.Outcome.ShouldBe(RunOutcome.Succeeded, unverified.Error);
+        output.ShouldEndWith("hello from kestrel");
+    }
+
     [Theory]
     [InlineData("""{"method": "GET"}""", "url")]
     [InlineData("""{"url": "ftp://example.com/"}""", "url")]

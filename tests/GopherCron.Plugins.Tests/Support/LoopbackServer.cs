@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,10 +18,14 @@ public sealed class LoopbackServer : IAsyncLifetime
     public const int BigBodyBytes = 1024 * 1024;
 
     private WebApplication? _app;
+    private X509Certificate2? _certificate;
     private int _abortedSlowRequests;
     private TaskCompletionSource _slowStarted = NewSignal();
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The same endpoints over TLS with a self-signed certificate nobody trusts.</summary>
+    public string HttpsBaseUrl { get; private set; } = "";
 
     /// <summary>Slow requests whose client went away before the answer: proof that cancellation reached the socket.</summary>
     public int AbortedSlowRequests => Volatile.Read(ref _abortedSlowRequests);
@@ -33,7 +39,13 @@ public sealed class LoopbackServer : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        // Kept until the server stops: Kestrel uses its private key at every handshake.
+        var certificate = _certificate = SelfSignedCertificate();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+        });
         var app = builder.Build();
 
         app.MapGet("/ok", (HttpContext context) =>
@@ -92,8 +104,9 @@ public sealed class LoopbackServer : IAsyncLifetime
 
         await app.StartAsync();
         _app = app;
-        BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.Single().TrimEnd('/');
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/');
+        HttpsBaseUrl = addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)).TrimEnd('/');
     }
 
     public async Task DisposeAsync()
@@ -102,6 +115,20 @@ public sealed class LoopbackServer : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        _certificate?.Dispose();
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Through PFX so that Kestrel gets a certificate whose private key it can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
