@@ -147,7 +147,8 @@ public sealed class ExecutorCatalog : IDisposable
     }
 
     /// <summary>
-    /// Loads every plugin folder under <paramref name="pluginsPath"/> that was not loaded (or tried) before.
+    /// Loads every plugin folder under <paramref name="pluginsPath"/> that was not loaded (or tried) before; folders
+    /// whose name starts with a dot are ignored.
     /// Failures are logged and listed in <see cref="Failures"/>; this method does not throw for a bad plugin.
     /// </summary>
     /// <param name="pluginsPath">The plugins folder; a missing folder means no plugins.</param>
@@ -194,7 +195,8 @@ public sealed class ExecutorCatalog : IDisposable
         {
             lock (_gate)
             {
-                if (_seenFolders.Contains(folder) || (isReady is not null && !isReady(folder)))
+                // Hidden folders (.staging, .git) are where plugins are prepared, not plugins.
+                if (Path.GetFileName(folder).StartsWith('.') || _seenFolders.Contains(folder) || (isReady is not null && !isReady(folder)))
                 {
                     continue;
                 }
