@@ -64,7 +64,14 @@ internal sealed partial class HostConnection(
         catalog.KindsChanged += kinds =>
         {
             LogRegreeting(string.Join(",", kinds));
-            _attempt?.Cancel();
+            try
+            {
+                _attempt?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That connection just ended on its own; the next one greets with the new kinds anyway.
+            }
         };
 
         var delay = options.ReconnectDelay;
