@@ -30,6 +30,7 @@ internal sealed partial class HostConnection(
     private readonly string _agentId = options.Name + "#" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
     private readonly string _version = typeof(HostConnection).Assembly.GetName().Version?.ToString() ?? "0.0.0";
     private readonly CancellationTokenSource _disconnect = new();
+    private volatile CancellationTokenSource? _attempt;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +58,21 @@ internal sealed partial class HostConnection(
         {
             _ = RunPresenceAsync(presence, token);
         }
+
+        // Hot-loaded plugins: the protocol has no message for a changed executor list, so the agent greets again. Its
+        // runs survive the reconnect (the Hello lists them as held) and the host learns the new kinds from the Hello.
+        catalog.KindsChanged += kinds =>
+        {
+            LogRegreeting(string.Join(",", kinds));
+            try
+            {
+                _attempt?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That connection just ended on its own; the next one greets with the new kinds anyway.
+            }
+        };
 
         var delay = options.ReconnectDelay;
         var next = 0;
@@ -116,6 +132,7 @@ internal sealed partial class HostConnection(
             DisposeHttpClient = true,
         });
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _attempt = attempt;
         using var call = new AgentService.AgentServiceClient(channel).Connect(cancellationToken: attempt.Token);
         await call.RequestStream.WriteAsync(new AgentEnvelope { Hello = BuildHello(host) }, attempt.Token);
         if (!await call.ResponseStream.MoveNext(attempt.Token) || call.ResponseStream.Current.BodyCase != HostEnvelope.BodyOneofCase.Welcome)
@@ -135,6 +152,7 @@ internal sealed partial class HostConnection(
         var drain = outbox.DrainAsync((message, ct) => call.RequestStream.WriteAsync(WireMapping.ToWire(message), ct), attempt.Token);
         var read = ReadAsync(call.ResponseStream, attempt.Token);
         var ended = await Task.WhenAny(drain, read);
+        _attempt = null;
         await attempt.CancelAsync();
         await Task.WhenAll(drain, read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!cancellationToken.IsCancellationRequested)
@@ -226,4 +244,7 @@ internal sealed partial class HostConnection(
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "The agent presence registration failed")]
     private partial void LogPresenceFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2090, Level = LogLevel.Information, Message = "Executor plugins changed (now {Executors}); reconnecting to tell the host")]
+    private partial void LogRegreeting(string executors);
 }

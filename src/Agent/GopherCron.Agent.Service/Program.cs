@@ -19,8 +19,13 @@ var settings = StandaloneAgentOptions.Read(builder.Configuration);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(sp => new AgentOutbox(sp.GetRequiredService<ILogger<AgentOutbox>>()));
-builder.Services.AddSingleton(sp => ExecutorCatalog.Load(settings.ResolvedPluginsPath, sp.GetRequiredService<IConfiguration>(),
-    sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp =>
+{
+    var catalog = ExecutorCatalog.Load(settings.ResolvedPluginsPath, sp.GetRequiredService<IConfiguration>(),
+        sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>());
+    catalog.Watch(settings.ResolvedPluginsPath);
+    return catalog;
+});
 builder.Services.AddSingleton(sp => new AgentRuntime(sp.GetRequiredService<AgentOutbox>(), sp.GetRequiredService<ExecutorCatalog>(),
     new AgentOptions { Name = settings.Name }, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AgentRuntime>>()));
 builder.Services.AddHostedService<HostConnection>();

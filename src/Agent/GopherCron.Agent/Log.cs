@@ -14,6 +14,12 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Error, "Skipped executor plugin folder {Folder}: {Reason}")]
     public static partial void PluginFailed(ILogger logger, Exception? exception, string folder, string reason);
 
+    [LoggerMessage(1003, LogLevel.Warning, "Watching the plugins folder {Folder} hit a problem; rescanning")]
+    public static partial void PluginWatchError(ILogger logger, Exception? exception, string folder);
+
+    [LoggerMessage(1004, LogLevel.Error, "A handler of the executor catalog's KindsChanged event failed")]
+    public static partial void KindsChangedHandlerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1100, LogLevel.Warning, "Rejected run {RunId}: {Reason}")]
     public static partial void RunRejected(ILogger logger, long runId, string reason);
 

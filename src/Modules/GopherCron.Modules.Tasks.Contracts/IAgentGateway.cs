@@ -19,6 +19,13 @@ public interface IAgentSession : IAsyncDisposable
     /// <param name="message">The message.</param>
     /// <param name="cancellationToken">Cancels the hand-over.</param>
     ValueTask ReceiveAsync(AgentMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the executor kinds the agent offers, for example after it hot-loaded a plugin; dispatch uses the new
+    /// list from the next run on.
+    /// </summary>
+    /// <param name="executors">Every kind the agent now offers.</param>
+    void UpdateExecutors(IReadOnlyCollection<string> executors);
 }
 
 /// <summary>Who an agent is and what it can run.</summary>
@@ -48,14 +55,32 @@ public sealed record AgentDescriptor(
     IReadOnlyCollection<long>? ProjectIds,
     IReadOnlyCollection<long>? HeldRunIds = null);
 
-/// <summary>Checks executor configurations with the executors' own validators.</summary>
+/// <summary>The host's own executors (from its plugins folder): descriptions, validators and load failures.</summary>
 public interface IExecutorDirectory
 {
-    /// <summary>The executor kinds this host knows, with their descriptions.</summary>
+    /// <summary>The executor kinds this host knows.</summary>
     IReadOnlyCollection<string> Kinds { get; }
+
+    /// <summary>The executors this host knows, with what they tell clients about themselves.</summary>
+    IReadOnlyList<ExecutorInfo> Executors { get; }
+
+    /// <summary>Plugin folders of the host that could not be loaded.</summary>
+    IReadOnlyList<ExecutorPluginFailure> Failures { get; }
 
     /// <summary>Validates a configuration; null when the kind is unknown to this host.</summary>
     /// <param name="kind">The executor kind.</param>
     /// <param name="configuration">The task's <c>config</c> object.</param>
     IReadOnlyList<(string Field, string Message)>? Validate(string kind, System.Text.Json.JsonElement configuration);
 }
+
+/// <summary>An executor the host knows.</summary>
+/// <param name="Kind">Its kind, as tasks name it.</param>
+/// <param name="DisplayName">A short human name.</param>
+/// <param name="Description">What it does.</param>
+/// <param name="ConfigurationSchema">The JSON Schema of its <c>config</c> object, as text.</param>
+public sealed record ExecutorInfo(string Kind, string DisplayName, string Description, string ConfigurationSchema);
+
+/// <summary>A plugin folder that was skipped.</summary>
+/// <param name="Folder">The folder's full path.</param>
+/// <param name="Reason">Why.</param>
+public sealed record ExecutorPluginFailure(string Folder, string Reason);

@@ -54,6 +54,7 @@ public sealed class TasksModule : IModule
         var api = endpoints.MapGroup("/api/v1").WithTags(Name).RequireAuthorization();
         api.MapPreviewCron();
         api.MapListAgents();
+        api.MapListExecutors();
         api.MapSetAgentWeight();
 
         var tasks = api.MapGroup("/projects/{projectId:long}/tasks");

@@ -47,6 +47,7 @@ public sealed class ExecutorCatalog : IDisposable
     private readonly List<PluginLoader> _loaders = [];
     private readonly List<PluginLoadFailure> _failures = [];
     private readonly List<LoadedPlugin> _plugins = [];
+    private PluginFolderWatcher? _watcher;
 
     // Replaced wholesale under _gate, read without it: runs look executors up while a reload may be adding some.
     private volatile ImmutableDictionary<string, (ITaskExecutor Executor, string Source)> _executors =
@@ -63,6 +64,15 @@ public sealed class ExecutorCatalog : IDisposable
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<ExecutorCatalog>();
     }
+
+    /// <summary>
+    /// Raised (on the loading thread, outside the catalog's lock) with the new set of kinds after a load added some;
+    /// handlers must not throw.
+    /// </summary>
+    public event Action<IReadOnlyCollection<string>>? KindsChanged;
+
+    /// <summary>The executors by kind, with their descriptors (read these without holding any lock).</summary>
+    public IReadOnlyList<ITaskExecutor> Executors => [.. _executors.Values.Select(v => v.Executor).OrderBy(e => e.Kind, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The available executor kinds.</summary>
     public IReadOnlyCollection<string> Kinds => [.. _executors.Keys.Order(StringComparer.OrdinalIgnoreCase)];
@@ -137,11 +147,41 @@ public sealed class ExecutorCatalog : IDisposable
     }
 
     /// <summary>
-    /// Loads every plugin folder under <paramref name="pluginsPath"/> that was not loaded (or tried) before.
+    /// Loads every plugin folder under <paramref name="pluginsPath"/> that was not loaded (or tried) before; folders
+    /// whose name starts with a dot are ignored.
     /// Failures are logged and listed in <see cref="Failures"/>; this method does not throw for a bad plugin.
     /// </summary>
     /// <param name="pluginsPath">The plugins folder; a missing folder means no plugins.</param>
-    public void LoadPlugins(string pluginsPath)
+    public void LoadPlugins(string pluginsPath) => LoadPlugins(pluginsPath, isReady: null);
+
+    /// <summary>
+    /// Watches <paramref name="pluginsPath"/> and loads plugin folders added to it while the agent runs (hot load).
+    /// A new folder is loaded once its files have stopped changing for <paramref name="quietPeriod"/>, so a plugin
+    /// that is still being copied is not half-loaded; a broken one ends up in <see cref="Failures"/> like at start.
+    /// Removing or replacing a loaded plugin still needs a restart. Stops when the catalog is disposed.
+    /// </summary>
+    /// <param name="pluginsPath">The plugins folder; created when missing, so that it can be watched.</param>
+    /// <param name="quietPeriod">How long a new folder's files must stay unchanged; 1 s when null.</param>
+    public void Watch(string pluginsPath, TimeSpan? quietPeriod = null)
+    {
+        var root = Path.GetFullPath(pluginsPath);
+        Directory.CreateDirectory(root);
+        lock (_gate)
+        {
+            if (_watcher is not null)
+            {
+                throw new InvalidOperationException("The catalog already watches a plugins folder.");
+            }
+
+            _watcher = new PluginFolderWatcher(this, root, quietPeriod ?? TimeSpan.FromSeconds(1), _logger);
+        }
+
+        // Folders added between the first load and the watcher starting.
+        _watcher.Poke();
+    }
+
+    /// <summary>Loads the unseen folders for which <paramref name="isReady"/> holds (all when null); the others stay unseen.</summary>
+    internal void LoadPlugins(string pluginsPath, Func<string, bool>? isReady)
     {
         var root = Path.GetFullPath(pluginsPath);
         if (!Directory.Exists(root))
@@ -150,23 +190,55 @@ public sealed class ExecutorCatalog : IDisposable
             return;
         }
 
+        var added = false;
         foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
         {
             lock (_gate)
             {
-                if (!_seenFolders.Add(folder))
+                // Hidden folders (.staging, .git) are where plugins are prepared, not plugins.
+                if (Path.GetFileName(folder).StartsWith('.') || _seenFolders.Contains(folder) || (isReady is not null && !isReady(folder)))
                 {
                     continue;
                 }
 
-                LoadFolder(folder);
+                _seenFolders.Add(folder);
+                added |= LoadFolder(folder);
             }
+        }
+
+        if (added)
+        {
+            try
+            {
+                KindsChanged?.Invoke(Kinds);
+            }
+            catch (Exception e)
+            {
+                Log.KindsChangedHandlerFailed(_logger, e);
+            }
+        }
+    }
+
+    /// <summary>Whether a folder was already loaded or tried.</summary>
+    internal bool HasSeen(string folder)
+    {
+        lock (_gate)
+        {
+            return _seenFolders.Contains(folder);
         }
     }
 
     /// <summary>Disposes the plugins' service providers (and so their executors) and loaders.</summary>
     public void Dispose()
     {
+        PluginFolderWatcher? watcher;
+        lock (_gate)
+        {
+            watcher = _watcher;
+            _watcher = null;
+        }
+
+        watcher?.Dispose();
         lock (_gate)
         {
             foreach (var provider in _providers)
@@ -185,7 +257,7 @@ public sealed class ExecutorCatalog : IDisposable
         }
     }
 
-    private void LoadFolder(string folder)
+    private bool LoadFolder(string folder)
     {
         var name = Path.GetFileName(folder);
         ServiceProvider? provider = null;
@@ -195,7 +267,7 @@ public sealed class ExecutorCatalog : IDisposable
             if (entry is null)
             {
                 Fail(folder, problem!);
-                return;
+                return false;
             }
 
             var loader = PluginLoader.CreateFromAssemblyFile(entry, isUnloadable: false, sharedTypes: SharedTypes);
@@ -204,7 +276,7 @@ public sealed class ExecutorCatalog : IDisposable
             if (CheckContractVersion(assembly) is { } versionProblem)
             {
                 Fail(folder, versionProblem);
-                return;
+                return false;
             }
 
             var pluginTypes = assembly.GetTypes()
@@ -213,7 +285,7 @@ public sealed class ExecutorCatalog : IDisposable
             if (pluginTypes.Count == 0)
             {
                 Fail(folder, $"{Path.GetFileName(entry)} contains no {nameof(IExecutorPlugin)} implementation.");
-                return;
+                return false;
             }
 
             var section = _configuration.GetSection($"Plugins:{name}");
@@ -233,13 +305,13 @@ public sealed class ExecutorCatalog : IDisposable
             if (executors.Count == 0)
             {
                 Fail(folder, $"{Path.GetFileName(entry)} registers no {nameof(ITaskExecutor)}.");
-                return;
+                return false;
             }
 
             if (CheckKinds(executors) is { } conflict)
             {
                 Fail(folder, conflict);
-                return;
+                return false;
             }
 
             // All or nothing: a plugin whose second executor clashes does not half-register.
@@ -250,6 +322,7 @@ public sealed class ExecutorCatalog : IDisposable
             var kinds = executors.Select(e => e.Kind).ToList();
             _plugins.Add(new LoadedPlugin(name, entry, kinds));
             Log.PluginLoaded(_logger, name, string.Join(", ", kinds), entry);
+            return true;
         }
         catch (Exception e)
         {
@@ -257,6 +330,7 @@ public sealed class ExecutorCatalog : IDisposable
             // the agent's reason to stop.
             var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
             Fail(folder, $"{inner.GetType().Name}: {inner.Message}", inner);
+            return false;
         }
         finally
         {

@@ -55,11 +55,19 @@ internal sealed class EmbeddedAgent(
             ProjectIds: null);
         _session = gateway.Connect(descriptor, runtime.HandleAsync);
         link.Attach(_session);
+        catalog.KindsChanged += OnKindsChanged;
+        if (!catalog.Kinds.SequenceEqual(descriptor.Executors))
+        {
+            // A plugin was hot-loaded between building the descriptor and subscribing.
+            _session.UpdateExecutors(catalog.Kinds);
+        }
         await Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        catalog.KindsChanged -= OnKindsChanged;
+
         // Runs in progress are killed and their results recorded before the ledger stops (it stops after this).
         if (_runtime is not null)
         {
@@ -71,6 +79,8 @@ internal sealed class EmbeddedAgent(
             await _session.DisposeAsync();
         }
     }
+
+    private void OnKindsChanged(IReadOnlyCollection<string> kinds) => _session?.UpdateExecutors(kinds);
 
     private sealed class InProcessLink : IHostLink
     {

@@ -9,6 +9,12 @@ internal sealed class HostExecutorDirectory(ExecutorCatalog catalog) : IExecutor
 {
     public IReadOnlyCollection<string> Kinds => catalog.Kinds;
 
+    public IReadOnlyList<ExecutorInfo> Executors =>
+        [.. catalog.Executors.Select(e => new ExecutorInfo(e.Kind, e.Descriptor.DisplayName, e.Descriptor.Description, e.Descriptor.ConfigurationSchema))];
+
+    public IReadOnlyList<ExecutorPluginFailure> Failures =>
+        [.. catalog.Failures.Select(f => new ExecutorPluginFailure(f.Folder, f.Reason))];
+
     public IReadOnlyList<(string Field, string Message)>? Validate(string kind, JsonElement configuration) =>
         catalog.TryGet(kind, out var executor)
             ? executor.Validate(configuration).Select(e => (e.Field, e.Message)).ToList()
@@ -21,11 +27,16 @@ internal static class AgentHosting
     {
         var services = builder.Services;
         services.AddOptions<EmbeddedAgentOptions>().BindConfiguration(EmbeddedAgentOptions.Section);
-        services.AddSingleton(sp => ExecutorCatalog.Load(
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmbeddedAgentOptions>>().Value.ResolvedPluginsPath,
-            sp.GetRequiredService<IConfiguration>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmbeddedAgentOptions>>().Value.ResolvedPluginsPath;
+            var catalog = ExecutorCatalog.Load(path, sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<TimeProvider>());
+
+            // Hot load: plugins dropped in later are validated by the host and offered by the embedded agent.
+            catalog.Watch(path);
+            return catalog;
+        });
         services.AddSingleton<IExecutorDirectory, HostExecutorDirectory>();
         if (builder.Configuration.GetValue($"{EmbeddedAgentOptions.Section}:Embedded", true))
         {

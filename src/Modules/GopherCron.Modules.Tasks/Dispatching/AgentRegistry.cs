@@ -11,7 +11,14 @@ internal sealed class AgentConnection(AgentDescriptor descriptor, Func<HostMessa
     private readonly HashSet<long> _held = [.. descriptor.HeldRunIds ?? []];
     private volatile bool _connected = true;
 
-    public AgentDescriptor Descriptor { get; } = descriptor;
+    private volatile AgentDescriptor _descriptor = descriptor;
+
+    /// <summary>Who the agent is; replaced (never mutated) when its executor list changes.</summary>
+    public AgentDescriptor Descriptor
+    {
+        get => _descriptor;
+        set => _descriptor = value;
+    }
 
     /// <summary>A remote agent survives its stream: its runs wait for it to reconnect. See <see cref="AgentDescriptor.HeldRunIds"/>.</summary>
     public bool IsRemote => Descriptor.HeldRunIds is not null;

@@ -614,6 +614,12 @@ internal sealed partial class Dispatcher(
         public ValueTask ReceiveAsync(AgentMessage message, CancellationToken cancellationToken) =>
             dispatcher.ReceiveAsync(agent, message);
 
+        public void UpdateExecutors(IReadOnlyCollection<string> executors)
+        {
+            agent.Descriptor = agent.Descriptor with { Executors = [.. executors] };
+            dispatcher.LogExecutorsChanged(agent.Name, string.Join(",", executors));
+        }
+
         public ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -681,6 +687,9 @@ internal sealed partial class Dispatcher(
 
     [LoggerMessage(EventId = 3209, Level = LogLevel.Error, Message = "Could not record the detached runs of agent {Agent} as lost")]
     private partial void LogDetachedSweepFailed(Exception exception, string agent);
+
+    [LoggerMessage(EventId = 3210, Level = LogLevel.Information, Message = "Agent {Agent} now offers {Executors}")]
+    private partial void LogExecutorsChanged(string agent, string executors);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Could not send the kill of run {RunId} to agent {Agent}")]
     private partial void LogKillFailed(Exception exception, long runId, string agent);

@@ -6,6 +6,7 @@ using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Shared.Time;
 using GopherCron.Modules.Shared.Validation;
 using GopherCron.Modules.Tasks.Data;
+using GopherCron.Modules.Tasks.Dispatching;
 using GopherCron.Modules.Tasks.Scheduling;
 using LinqToDB;
 using LinqToDB.Async;
@@ -26,7 +27,7 @@ internal static class CreateTask
 
     private static async Task<IResult> HandleAsync(
         long projectId, TaskBody body, ClaimsPrincipal user, TasksDb db, TaskChangeFeed changes,
-        IOptions<TasksOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        IOptions<TasksOptions> options, TimeProvider clock, AgentRegistry registry, EtcdAgentDirectory agents, CancellationToken cancellationToken)
     {
         if (await db.Tasks.AnyAsync(t => t.ProjectId == projectId && t.Name == body.Name, cancellationToken))
         {
@@ -46,7 +47,10 @@ internal static class CreateTask
         }
 
         changes.Changed(row.Id);
-        return TypedResults.Created($"/api/v1/projects/{projectId}/tasks/{row.Id}", TaskResponse.From(row, options.Value, now, 0));
+        return TypedResults.Created($"/api/v1/projects/{projectId}/tasks/{row.Id}", TaskResponse.From(row, options.Value, now, 0) with
+        {
+            Warnings = OnlineAgent.Warnings(row.Executor, projectId, registry, agents),
+        });
     }
 
     internal static IResult NameTaken(string name) =>

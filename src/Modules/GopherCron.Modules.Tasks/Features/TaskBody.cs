@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using GopherCron.Modules.Tasks.Contracts;
+using GopherCron.Modules.Tasks.Dispatching;
 using GopherCron.Modules.Tasks.Domain;
 using GopherCron.Modules.Tasks.Domain.Cron;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,7 @@ internal sealed record RetryBody(int? Attempts, int? BackoffSeconds);
 
 internal sealed class TaskBodyValidator : AbstractValidator<TaskBody>
 {
-    public TaskBodyValidator(IOptions<TasksOptions> options, IExecutorDirectory executors)
+    public TaskBodyValidator(IOptions<TasksOptions> options, IExecutorDirectory executors, AgentRegistry registry, EtcdAgentDirectory agents)
     {
         var settings = options.Value;
         RuleFor(b => b.Name).NotEmpty().WithMessage("name is required.")
@@ -109,7 +110,15 @@ internal sealed class TaskBodyValidator : AbstractValidator<TaskBody>
             var problems = executors.Validate(kind, body.Config ?? empty.RootElement.Clone());
             if (problems is null)
             {
-                context.AddFailure("executor", $"The executor '{kind}' is not installed; installed: {string.Join(", ", executors.Kinds.Order())}.");
+                // Unknown to the host: an online agent's plugin vouches for it (its config is checked when it runs).
+                // Offered by nobody, it is far more likely a typo than a plugin yet to come, so it is refused.
+                var online = OnlineAgent.All(registry, agents);
+                if (!online.Any(a => a.Offers(kind)))
+                {
+                    var known = executors.Kinds.Concat(online.SelectMany(a => a.Executors)).Select(k => k.ToLowerInvariant()).Distinct().Order();
+                    context.AddFailure("executor", $"The executor '{kind}' is not installed on the host and no online agent offers it; known: {string.Join(", ", known)}.");
+                }
+
                 return;
             }
 

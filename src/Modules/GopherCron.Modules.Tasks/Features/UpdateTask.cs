@@ -25,7 +25,7 @@ internal static class UpdateTask
 
     private static async Task<IResult> HandleAsync(
         long projectId, long taskId, TaskBody body, TasksDb db, TaskChangeFeed changes, Dispatcher dispatcher,
-        IOptions<TasksOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        IOptions<TasksOptions> options, TimeProvider clock, AgentRegistry registry, EtcdAgentDirectory agents, CancellationToken cancellationToken)
     {
         var row = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId && t.ProjectId == projectId, cancellationToken);
         if (row is null)
@@ -51,7 +51,10 @@ internal static class UpdateTask
         }
 
         changes.Changed(row.Id);
-        return TypedResults.Ok(TaskResponse.From(row, options.Value, now, dispatcher.ActiveRunsOf(row.Id).Count));
+        return TypedResults.Ok(TaskResponse.From(row, options.Value, now, dispatcher.ActiveRunsOf(row.Id).Count) with
+        {
+            Warnings = OnlineAgent.Warnings(row.Executor, projectId, registry, agents),
+        });
     }
 }
 
