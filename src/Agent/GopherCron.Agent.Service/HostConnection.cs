@@ -203,8 +203,9 @@ internal sealed partial class HostConnection(
 
     private async Task RunPresenceAsync(IAgentPresence presence, CancellationToken cancellationToken)
     {
+        // A live view, not a copy: each heartbeat publishes the kinds as they are then, hot-loaded plugins included.
         var info = new AgentPresenceInfo(_agentId, options.Name, Environment.MachineName, _version, options.Labels, options.Weight,
-            catalog.Kinds, [.. options.Projects.Select(p => p.ProjectId)]);
+            new LiveKinds(catalog), [.. options.Projects.Select(p => p.ProjectId)]);
         try
         {
             await presence.RunAsync(info, cancellationToken);
@@ -247,4 +248,14 @@ internal sealed partial class HostConnection(
 
     [LoggerMessage(EventId = 2090, Level = LogLevel.Information, Message = "Executor plugins changed (now {Executors}); reconnecting to tell the host")]
     private partial void LogRegreeting(string executors);
+}
+
+/// <summary>The catalog's executor kinds, read afresh on every enumeration.</summary>
+internal sealed class LiveKinds(GopherCron.Agent.Plugins.ExecutorCatalog catalog) : IReadOnlyCollection<string>
+{
+    public int Count => catalog.Kinds.Count;
+
+    public IEnumerator<string> GetEnumerator() => catalog.Kinds.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
