@@ -85,6 +85,53 @@ public sealed class EtcdDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Executor_kinds_added_while_the_agent_runs_reach_the_registry_with_the_next_heartbeat()
+    {
+        using var stop = new CancellationTokenSource();
+        var directory = Directory();
+        await directory.StartAsync(CancellationToken.None);
+        var kinds = new List<string> { "shell" };
+        var record = Record("growing") with { Executors = new LiveList(kinds) };
+        var presence = Task.Run(() => Presence(TimeSpan.FromSeconds(3)).RunAsync(record, stop.Token));
+        await Eventually(() => directory.TryGet(record.Id, out _), "the agent to register");
+
+        lock (kinds)
+        {
+            kinds.Add("python"); // a plugin hot-loaded into the agent
+        }
+
+        await Eventually(() => directory.TryGet(record.Id, out var r) && r!.Executors.Contains("python"), "the new kind in etcd", seconds: 10);
+        await stop.CancelAsync();
+        await presence;
+        await directory.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Like the agent's view of its catalog: read afresh on every enumeration.</summary>
+    private sealed class LiveList(List<string> items) : IReadOnlyCollection<string>
+    {
+        public int Count
+        {
+            get
+            {
+                lock (items)
+                {
+                    return items.Count;
+                }
+            }
+        }
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            lock (items)
+            {
+                return items.ToList().GetEnumerator();
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
     public async Task An_agent_that_stops_heartbeating_disappears_within_its_lease_ttl()
     {
         var directory = Directory();
