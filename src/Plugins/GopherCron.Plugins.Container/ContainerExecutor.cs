@@ -101,7 +101,11 @@ internal sealed class ContainerExecutor(IDockerClient docker, ContainerOptions o
         catch (Exception e) when (IsUnreachable(e))
         {
             Log.EngineUnreachable(logger, request.RunId, Address, e);
-            var message = $"cannot reach the Docker engine at {Address}: {Reason(e)}";
+            // The client reports a missing socket file as "Cannot assign requested address"; say what is actually wrong.
+            var reason = options.DockerHost.Scheme == "unix" && !File.Exists(options.DockerHost.LocalPath)
+                ? $"the socket {options.DockerHost.LocalPath} does not exist (is the engine installed and running?)"
+                : Reason(e);
+            var message = $"cannot reach the Docker engine at {Address}: {reason}";
             await output.WriteLineAsync($"[{message}]", CancellationToken.None);
             return ExecutionResult.Failed(message);
         }
