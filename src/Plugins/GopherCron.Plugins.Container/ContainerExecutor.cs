@@ -75,8 +75,10 @@ internal sealed class ContainerExecutor(IDockerClient docker, ContainerOptions o
             var exitCode = (int)Math.Clamp(exit.StatusCode, int.MinValue, int.MaxValue);
             return exitCode == 0 ? ExecutionResult.Succeeded : new ExecutionResult(exitCode, $"container exited with code {exitCode}");
         }
-        catch (Exception e) when (linked.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception) when (linked.IsCancellationRequested)
         {
+            // Whatever a cancelled engine call throws (OperationCanceledException, or an IOException from the log stream
+            // closed under it), the run was stopped, not broken.
             if (containerId is not null)
             {
                 await StopAsync(containerId, request.RunId);
