@@ -1,4 +1,5 @@
 using GopherCron.Host;
+using GopherCron.Host.Cluster;
 using GopherCron.Host.Agents;
 using GopherCron.Host.Commands;
 using GopherCron.Modules.Shared.Data;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 builder.AddServiceDefaults("gophercron-host");
 builder.AddHttpConventions();
+builder.AddClusterLeadership();
 builder.AddModules();
 builder.AddEmbeddedAgent();
 builder.AddRemoteAgents();
@@ -31,6 +33,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapModules();
+app.MapCluster();
 app.MapRemoteAgents();
 
 await app.RunAsync();
