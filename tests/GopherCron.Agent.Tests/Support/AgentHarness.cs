@@ -1,3 +1,4 @@
+using GopherCron.Testing;
 using GopherCron.Agent.Plugins;
 using GopherCron.Agent.Protocol;
 using Microsoft.Extensions.Configuration;

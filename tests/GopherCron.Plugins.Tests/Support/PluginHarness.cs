@@ -1,3 +1,4 @@
+using GopherCron.Testing;
 using System.Text.Json;
 using GopherCron.Agent;
 using GopherCron.Agent.Plugins;

@@ -23,7 +23,7 @@ internal sealed class AgentConnection(AgentDescriptor descriptor, Func<HostMessa
     /// <summary>A remote agent survives its stream: its runs wait for it to reconnect. See <see cref="AgentDescriptor.HeldRunIds"/>.</summary>
     public bool IsRemote => Descriptor.HeldRunIds is not null;
 
-    /// <summary>False once the stream ended (or, for a placeholder, always): messages cannot reach the agent.</summary>
+    /// <summary>False once the stream ended, and always for an <see cref="Absent"/> stand-in: messages cannot reach the agent.</summary>
     public bool IsConnected => _connected;
 
     /// <summary>A stand-in for an agent that runs were handed to before this replica took office and that has not connected.</summary>

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using GopherCron.Agent.Protocol;
 
-namespace GopherCron.Agent.Tests.Support;
+namespace GopherCron.Testing;
 
 /// <summary>An uplink that records every message, optionally slowly, and lets tests await a run's end.</summary>
-internal sealed class RecordingHostLink : IHostLink
+public sealed class RecordingHostLink : IHostLink
 {
     private readonly Lock _gate = new();
     private readonly List<AgentMessage> _messages = [];
