@@ -21,6 +21,8 @@ internal sealed class Cluster : IAsyncDisposable
     public static string HostDllPath => HostDll;
     private static readonly string AgentDll = Metadata("AgentDll");
 
+    public static string AgentDllPath => AgentDll;
+
     private readonly List<AgentProcess> _agents = [];
     private readonly TimeSpan _agentLostAfter;
 

@@ -8,6 +8,8 @@ public static partial class ProcessSignals
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     /// <summary>Graceful stop: SIGTERM, then SIGKILL to the tree if it has not exited within <paramref name="patience"/>.</summary>
     public static async Task StopAsync(Process process, TimeSpan? patience = null)

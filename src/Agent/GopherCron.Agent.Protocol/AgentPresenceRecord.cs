@@ -39,6 +39,7 @@ public sealed record AgentPresenceRecord
     public required DateTimeOffset HeartbeatAt { get; init; }
 
     /// <summary>Serialises the record as etcd stores it.</summary>
+    /// <summary>The JSON stored under <see cref="AgentRedirect.LeaderKey"/>.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, AgentPresenceKeys.Json);
 
     /// <summary>Reads a stored record; null when the value is not a record.</summary>
@@ -67,4 +68,42 @@ public static class AgentPresenceKeys
     public static string For(string agentId) => Prefix + agentId;
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>
+/// How agents find the replica that leads scheduling: a follower refuses an agent with the leader's agent URL in the
+/// <see cref="LeaderTrailer"/> trailer, and with etcd the leader publishes itself under <see cref="LeaderKey"/>.
+/// </summary>
+public static class AgentRedirect
+{
+    /// <summary>The gRPC trailer of a refusal that names the leader's agent URL.</summary>
+    public const string LeaderTrailer = "gophercron-leader";
+
+    /// <summary>The etcd key the leader writes (JSON <see cref="LeaderAnnouncement"/>) when it takes office.</summary>
+    public const string LeaderKey = "/gophercron/leader";
+}
+
+/// <summary>The leader's announcement in etcd.</summary>
+/// <param name="Term">The Raft term it leads in; agents ignore announcements older than one they have seen.</param>
+/// <param name="Replica">Its Raft endpoint.</param>
+/// <param name="AgentsUrl">Where agents connect.</param>
+/// <param name="ApiUrl">Its HTTP API.</param>
+public sealed record LeaderAnnouncement(long Term, string Replica, string AgentsUrl, string ApiUrl)
+{
+    /// <summary>The JSON stored under <see cref="AgentRedirect.LeaderKey"/>.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, AgentPresenceKeys.Json);
+
+    /// <summary>Reads an announcement; null when the value is not one.</summary>
+    /// <param name="json">The etcd value.</param>
+    public static LeaderAnnouncement? TryParse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<LeaderAnnouncement>(json, AgentPresenceKeys.Json) is { AgentsUrl.Length: > 0 } parsed ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GopherCron.Agent.Discovery;
 using GopherCron.Agent.Plugins;
 using GopherCron.Agent.Protocol;
 using GopherCron.Agent.Protocol.Grpc;
@@ -64,29 +65,64 @@ internal sealed partial class HostConnection(
         catalog.KindsChanged += kinds =>
         {
             LogRegreeting(string.Join(",", kinds));
-            try
-            {
-                _attempt?.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // That connection just ended on its own; the next one greets with the new kinds anyway.
-            }
+            CancelAttempt();
         };
+
+        // With etcd, the leader's announcement moves the agent at once (even off a frozen leader whose stream looks open).
+        var leaderWatch = services.GetService<EtcdLeaderWatch>();
+        string? connectedTo = null;
+        if (leaderWatch is not null)
+        {
+            leaderWatch.Changed += announcement =>
+            {
+                if (connectedTo is { } host && !SameHost(host, announcement.AgentsUrl))
+                {
+                    LogLeaderMoved(host, announcement.AgentsUrl, announcement.Term);
+                    CancelAttempt();
+                }
+            };
+            _ = leaderWatch.RunAsync(token);
+        }
 
         var delay = options.ReconnectDelay;
         var next = 0;
+        string? redirect = null;
+        var redirects = 0;
+        LeaderAnnouncement? triedAnnouncement = null;
         while (!token.IsCancellationRequested)
         {
-            var host = options.Hosts[next];
-            var welcomed = false;
+            // A follower's redirect first, then etcd's announcement (once per announcement), then the configured list.
+            var announced = leaderWatch?.Current;
+            string host;
+            if (redirect is not null)
+            {
+                host = redirect;
+            }
+            else if (announced is not null && !ReferenceEquals(announced, triedAnnouncement))
+            {
+                host = announced.AgentsUrl;
+                triedAnnouncement = announced;
+            }
+            else
+            {
+                host = options.Hosts[next];
+            }
+
+            redirect = null;
+            var outcome = ConnectOutcome.Failed;
             try
             {
-                welcomed = await ConnectAsync(host, token);
+                outcome = await ConnectAsync(host, h => connectedTo = h, token);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
             {
                 LogRefused(host, e.Status.Detail);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+            {
+                outcome = ConnectOutcome.NotLeader;
+                redirect = e.Trailers.GetValue(AgentRedirect.LeaderTrailer) is { Length: > 0 } leader && !SameHost(leader, host) ? leader : null;
+                LogNotLeader(host, e.Status.Detail);
             }
             catch (Exception e) when (!token.IsCancellationRequested)
             {
@@ -96,36 +132,83 @@ internal sealed partial class HostConnection(
             {
                 break;
             }
+            finally
+            {
+                connectedTo = null;
+            }
 
-            if (welcomed)
+            if (outcome is ConnectOutcome.Ended { Redirect: { } leaderUrl })
+            {
+                redirect = leaderUrl;
+            }
+
+            // After a served stream ends (the leader died or stepped down) the next try is immediate, and so is
+            // following a redirect (a few in a row at most): failover time is scheduling time. Refusals and failures
+            // move to the next host and back off, doubling up to MaxReconnectDelay.
+            TimeSpan wait;
+            redirects = redirect is null ? 0 : redirects + 1;
+            if (outcome is ConnectOutcome.Ended || (redirect is not null && redirects <= 3))
             {
                 delay = options.ReconnectDelay;
+                wait = TimeSpan.Zero;
             }
             else
             {
                 next = (next + 1) % options.Hosts.Count;
+                wait = delay;
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
             }
 
-            LogReconnecting(delay.TotalSeconds);
-            await Task.Delay(delay, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!welcomed)
+            if (wait > TimeSpan.Zero)
             {
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
+                LogReconnecting(wait.TotalSeconds);
+                await Task.Delay(wait, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    /// <summary>One connection, from Hello to the stream's end; true when the host welcomed the agent.</summary>
-    private async Task<bool> ConnectAsync(string host, CancellationToken cancellationToken)
+    private void CancelAttempt()
+    {
+        try
+        {
+            _attempt?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That connection just ended on its own.
+        }
+    }
+
+    private static bool SameHost(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How one connection attempt ended.</summary>
+    private abstract record ConnectOutcome
+    {
+        public static readonly ConnectOutcome Failed = new FailedOutcome();
+
+        public static readonly ConnectOutcome NotLeader = new NotLeaderOutcome();
+
+        /// <summary>The host served the agent, then the stream ended; <paramref name="Redirect"/> names the new leader if the host said.</summary>
+        public sealed record Ended(string? Redirect) : ConnectOutcome;
+
+        private sealed record FailedOutcome : ConnectOutcome;
+
+        private sealed record NotLeaderOutcome : ConnectOutcome;
+    }
+
+    /// <summary>One connection, from Hello to the stream's end.</summary>
+    private async Task<ConnectOutcome> ConnectAsync(string host, Action<string> connected, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(host, new GrpcChannelOptions
         {
-            // Plain http:// means HTTP/2 with prior knowledge (h2c); pings notice a host that vanished without a FIN.
+            // Plain http:// means HTTP/2 with prior knowledge (h2c); pings notice a host that vanished without a FIN
+            // (a dead machine, a cut cable, a frozen process) within a few seconds.
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectTimeout = TimeSpan.FromSeconds(5),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                KeepAlivePingDelay = options.KeepAlivePingDelay,
+                KeepAlivePingTimeout = options.KeepAlivePingTimeout,
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
                 EnableMultipleHttp2Connections = true,
             },
@@ -147,6 +230,7 @@ internal sealed partial class HostConnection(
         }
 
         LogConnected(host, string.Join(",", welcome.AcceptedProjectIds));
+        connected(host);
 
         // From here on the outbox is the stream's only writer.
         var drain = outbox.DrainAsync((message, ct) => call.RequestStream.WriteAsync(WireMapping.ToWire(message), ct), attempt.Token);
@@ -155,14 +239,16 @@ internal sealed partial class HostConnection(
         _attempt = null;
         await attempt.CancelAsync();
         await Task.WhenAll(drain, read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var failure = ended.Exception?.InnerException;
         if (!cancellationToken.IsCancellationRequested)
         {
-            LogDisconnected(host, ended.Exception?.InnerException is RpcException rpc
+            LogDisconnected(host, failure is RpcException rpc
                 ? $"{rpc.StatusCode}: {rpc.Status.Detail}"
-                : ended.Exception?.InnerException?.Message ?? "the host closed the stream");
+                : failure?.Message ?? "the host closed the stream");
         }
 
-        return true;
+        return new ConnectOutcome.Ended(failure is RpcException { StatusCode: StatusCode.FailedPrecondition } moved
+            && moved.Trailers.GetValue(AgentRedirect.LeaderTrailer) is { Length: > 0 } leader && !SameHost(leader, host) ? leader : null);
     }
 
     private async Task ReadAsync(IAsyncStreamReader<HostEnvelope> stream, CancellationToken cancellationToken)
@@ -245,6 +331,12 @@ internal sealed partial class HostConnection(
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "The agent presence registration failed")]
     private partial void LogPresenceFailed(Exception exception);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Host {Host} does not lead: {Reason}")]
+    private partial void LogNotLeader(string host, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Leaving {Host}: the leader of term {Term} is at {Leader}")]
+    private partial void LogLeaderMoved(string host, string leader, long term);
 
     [LoggerMessage(EventId = 2090, Level = LogLevel.Information, Message = "Executor plugins changed (now {Executors}); reconnecting to tell the host")]
     private partial void LogRegreeting(string executors);

@@ -35,6 +35,7 @@ var etcd = builder.Configuration.GetSection("Etcd").Get<EtcdPresenceOptions>() ?
 if (!string.IsNullOrWhiteSpace(etcd.Endpoints))
 {
     builder.Services.AddSingleton<IAgentPresence>(sp => new EtcdPresence(etcd, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EtcdPresence>>()));
+    builder.Services.AddSingleton(sp => new EtcdLeaderWatch(etcd, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EtcdLeaderWatch>>()));
 }
 
 await builder.Build().RunAsync();

@@ -29,9 +29,14 @@ internal sealed class StandaloneAgentOptions
     public string PluginsPath { get; set; } = "plugins";
 
     /// <summary>The first wait before reconnecting; doubled after each failure up to <see cref="MaxReconnectDelay"/>.</summary>
-    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often an idle stream is pinged, and how long a ping may go unanswered before the host counts as gone.</summary>
+    public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a stopping agent waits for the host to acknowledge the results of the runs it killed.</summary>
     public TimeSpan ShutdownResultsTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -47,6 +52,8 @@ internal sealed class StandaloneAgentOptions
         options.PluginsPath = section[nameof(PluginsPath)] is { Length: > 0 } plugins ? plugins : options.PluginsPath;
         options.ReconnectDelay = section.GetValue(nameof(ReconnectDelay), options.ReconnectDelay);
         options.MaxReconnectDelay = section.GetValue(nameof(MaxReconnectDelay), options.MaxReconnectDelay);
+        options.KeepAlivePingDelay = section.GetValue(nameof(KeepAlivePingDelay), options.KeepAlivePingDelay);
+        options.KeepAlivePingTimeout = section.GetValue(nameof(KeepAlivePingTimeout), options.KeepAlivePingTimeout);
         options.ShutdownResultsTimeout = section.GetValue(nameof(ShutdownResultsTimeout), options.ShutdownResultsTimeout);
         options.Hosts.AddRange(ListOf(section.GetSection(nameof(Hosts))));
 

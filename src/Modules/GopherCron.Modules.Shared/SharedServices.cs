@@ -1,3 +1,4 @@
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +17,10 @@ public static class SharedServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Database>();
         services.TryAddSingleton<MigrationRunner>();
+        services.TryAddSingleton<LeadershipFence>();
+        services.TryAddSingleton<IReplicaIdentity, StandaloneIdentity>();
+        services.AddHttpClient(LeaderForwarding.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddMigrations(LeadershipFence.Module, LeadershipFence.Migrations);
         return services;
     }
 }

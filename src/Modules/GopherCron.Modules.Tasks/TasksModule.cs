@@ -40,6 +40,7 @@ public sealed class TasksModule : IModule
         {
             services.AddHostedService(sp => sp.GetRequiredService<EtcdAgentDirectory>());
             services.AddHostedService<AgentDeathWatch>();
+            services.AddSingleton<ILeaderAnnouncer, EtcdLeaderAnnouncer>();
         }
 
         services.AddSingleton<Scheduler>();

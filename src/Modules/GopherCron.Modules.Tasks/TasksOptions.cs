@@ -34,6 +34,12 @@ public sealed class TasksOptions
     public TimeSpan AgentGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// With several replicas, how often the leader reads tasks changed through other replicas' APIs (edits there reach
+    /// the leader within this interval; edits on the leader itself apply at once).
+    /// </summary>
+    public TimeSpan ClusterChangePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// How long the runs of a remote agent whose stream dropped wait for it to reconnect before they are recorded lost.
     /// Keep it at least the etcd lease TTL (10 s): an agent that lost its stream but not its lease is still alive.
     /// </summary>

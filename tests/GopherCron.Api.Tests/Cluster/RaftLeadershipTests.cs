@@ -1,6 +1,8 @@
 using GopherCron.Host.Cluster;
 using GopherCron.Modules.Shared.Cluster;
+using System.Diagnostics.Metrics;
 using GopherCron.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +13,7 @@ public sealed class RaftLeadershipTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "gc-raft-" + Guid.NewGuid().ToString("N"));
     private readonly List<RaftLeadership> _nodes = [];
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public async Task InitializeAsync()
     {
@@ -23,7 +26,7 @@ public sealed class RaftLeadershipTests : IAsyncLifetime
                 Listen = $"127.0.0.1:{port}",
                 Members = members,
                 DataPath = Path.Combine(_root, "node" + i),
-            }), NullLoggerFactory.Instance);
+            }), NullLoggerFactory.Instance, _meters.GetRequiredService<IMeterFactory>());
             _nodes.Add(node);
         }
 
@@ -46,6 +49,7 @@ public sealed class RaftLeadershipTests : IAsyncLifetime
         }
 
         Directory.Delete(_root, recursive: true);
+        await _meters.DisposeAsync();
     }
 
     private async Task<(RaftLeadership Node, LeadershipLease Lease)> LeaderAsync(IEnumerable<RaftLeadership> candidates)

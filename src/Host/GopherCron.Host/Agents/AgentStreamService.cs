@@ -3,6 +3,7 @@ using GopherCron.Agent.Protocol;
 using GopherCron.Agent.Protocol.Grpc;
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Projects.Contracts;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Tasks.Contracts;
 using Grpc.Core;
 using RunFinished = GopherCron.Agent.Protocol.RunFinished;
@@ -22,6 +23,8 @@ internal sealed partial class AgentStreamService(
     IAgentGateway gateway,
     IProjectTokens tokens,
     IRunLedger ledger,
+    ILeadership leadership,
+    LeadershipFence fence,
     ILogger<AgentStreamService> logger) : AgentService.AgentServiceBase
 {
     public const string TokenRejected = "token rejected by host — check the project token";
@@ -35,6 +38,14 @@ internal sealed partial class AgentStreamService(
         }
 
         var hello = requestStream.Current.Hello;
+
+        // Agents serve the scheduling leader only: a follower turns them away and says where the leader is.
+        var leads = leadership.LeadershipToken;
+        if (leads.IsCancellationRequested)
+        {
+            throw await NotLeaderAsync(hello.Name, context.Peer, cancellationToken);
+        }
+
         var welcome = await AuthenticateAsync(hello, cancellationToken);
         if (welcome.AcceptedProjectIds.Count == 0)
         {
@@ -55,6 +66,10 @@ internal sealed partial class AgentStreamService(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pump = PumpAsync(outgoing.Reader, responseStream, stop.Token);
 
+        // When this replica stops leading, the stream ends so the agent goes to find the new leader at once.
+        using var deposed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leads);
+        var reading = deposed.Token;
+
         var descriptor = new AgentDescriptor(
             Id: hello.AgentId,
             Name: hello.Name,
@@ -70,14 +85,14 @@ internal sealed partial class AgentStreamService(
             : throw new InvalidOperationException($"the stream to agent {hello.Name} has closed"));
         try
         {
-            while (await requestStream.MoveNext(cancellationToken))
+            while (await requestStream.MoveNext(reading))
             {
                 if (WireMapping.FromWire(requestStream.Current) is not { } message)
                 {
                     continue;
                 }
 
-                await session.ReceiveAsync(message, cancellationToken);
+                await session.ReceiveAsync(message, reading);
                 if (message is RunFinished finished)
                 {
                     _ = AcknowledgeWhenRecordedAsync(finished.RunId, outgoing.Writer, stop.Token);
@@ -88,6 +103,10 @@ internal sealed partial class AgentStreamService(
         {
             // The agent went away (or the host is stopping); the session's end says what happens to its runs.
         }
+        catch (OperationCanceledException) when (leads.IsCancellationRequested)
+        {
+            LogDeposedClosing(hello.Name);
+        }
         finally
         {
             outgoing.Writer.TryComplete();
@@ -95,6 +114,44 @@ internal sealed partial class AgentStreamService(
             await stop.CancelAsync();
             await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+
+        if (leads.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw await NotLeaderAsync(hello.Name, context.Peer, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The refusal of a replica that does not lead, with the leader's agent URL when it is known.</summary>
+    private async Task<RpcException> NotLeaderAsync(string agent, string peer, CancellationToken cancellationToken)
+    {
+        var trailers = new Metadata();
+        string detail;
+        LeaderRecord? office = null;
+        try
+        {
+            office = await fence.ReadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store is unreachable: the agent tries the other replicas it knows.
+        }
+
+        // The published office counts only while that replica still leads; just after an election it may be stale.
+        var leader = leadership.Role == ClusterRole.Leader ? null : leadership.LeaderReplica;
+        if (office is { AgentsUrl.Length: > 0 } && leader is not null && office.Replica == leader)
+        {
+            trailers.Add(AgentRedirect.LeaderTrailer, office.AgentsUrl);
+            detail = $"this replica does not lead scheduling; the leader is {office.Replica} (agents: {office.AgentsUrl})";
+        }
+        else
+        {
+            detail = leader is null
+                ? "this replica does not lead scheduling and no leader is known right now (election in progress or no quorum)"
+                : $"this replica does not lead scheduling; the leader is {leader} but has not published its agent address yet";
+        }
+
+        LogNotLeader(agent, peer, detail);
+        return new RpcException(new Status(StatusCode.FailedPrecondition, detail), trailers);
     }
 
     private async Task<Welcome> AuthenticateAsync(Hello hello, CancellationToken cancellationToken)
@@ -135,6 +192,12 @@ internal sealed partial class AgentStreamService(
             await stream.WriteAsync(envelope, cancellationToken);
         }
     }
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Turned agent {Agent} from {Peer} away: {Reason}")]
+    private partial void LogNotLeader(string agent, string peer, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "This replica no longer leads: closing the stream of agent {Agent}")]
+    private partial void LogDeposedClosing(string agent);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Refused agent {Agent} from {Peer}: {Reason}")]
     private partial void LogRefused(string agent, string peer, string reason);

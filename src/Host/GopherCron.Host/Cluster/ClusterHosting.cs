@@ -3,9 +3,12 @@ using Microsoft.Extensions.Options;
 
 namespace GopherCron.Host.Cluster;
 
-internal sealed record ReplicaResponse(string Endpoint, bool IsLeader, bool IsSelf);
+internal sealed record ReplicaResponse(string Endpoint, bool IsLeader, bool IsSelf, string Status);
 
-internal sealed record ClusterResponse(string Role, long Term, string? Leader, IReadOnlyList<ReplicaResponse> Replicas);
+internal sealed record LeaderResponse(long Term, string Replica, string ApiUrl, string AgentsUrl, DateTimeOffset Since);
+
+internal sealed record ClusterResponse(
+    string Role, long Term, string? Leader, bool HasQuorum, string Message, LeaderResponse? Office, IReadOnlyList<ReplicaResponse> Replicas);
 
 internal static class ClusterHosting
 {
@@ -17,6 +20,7 @@ internal static class ClusterHosting
     {
         var services = builder.Services;
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section);
+        services.AddSingleton<IReplicaIdentity, ReplicaIdentity>();
         if (builder.Configuration.GetSection($"{ClusterOptions.Section}:Members").GetChildren().Any())
         {
             services.AddSingleton<RaftLeadership>();
@@ -29,20 +33,44 @@ internal static class ClusterHosting
 
     public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/cluster", (ILeadership leadership, IOptions<ClusterOptions> options, IServiceProvider services) =>
+        if (app.ServiceProvider.GetService<RaftLeadership>() is not null && app is IApplicationBuilder pipeline)
+        {
+            // Followers forward leader-only requests with their body: keep bodies (at most 1 MiB) rewindable.
+            pipeline.Use((context, next) =>
             {
+                context.Request.EnableBuffering();
+                return next(context);
+            });
+        }
+
+        app.MapGet("/api/v1/cluster", async (ILeadership leadership, LeadershipFence fence, IOptions<ClusterOptions> options, IServiceProvider services, CancellationToken cancellationToken) =>
+            {
+                var office = await fence.ReadAsync(cancellationToken);
+                var officeResponse = office is null ? null : new LeaderResponse(office.Term, office.Replica, office.ApiUrl, office.AgentsUrl, office.Since);
                 if (services.GetService<RaftLeadership>() is not { } raft)
                 {
-                    return TypedResults.Ok(new ClusterResponse("standalone", 1, null, []));
+                    return TypedResults.Ok(new ClusterResponse("standalone", office?.Term ?? 1, null, true,
+                        "Standalone: this host schedules alone (Cluster:Members is not set).", officeResponse, []));
                 }
 
-                var settings = options.Value;
+                var members = raft.Members;
                 var leader = raft.Leader?.ToString();
+                var reachable = members.Count(m => m.Status == "available");
+                var quorum = options.Value.Members.Count / 2 + 1;
+                var role = leadership.Role.ToString().ToLowerInvariant();
+                var message = leader is not null
+                    ? $"Replica {leader} leads scheduling in term {raft.Term}."
+                    : reachable < quorum
+                        ? $"No leader: only {reachable} of {options.Value.Members.Count} replicas are reachable and {quorum} are needed. Nothing is scheduled until quorum returns; reads and edits still work."
+                        : "No leader yet: an election is in progress.";
                 return TypedResults.Ok(new ClusterResponse(
-                    leadership.Role.ToString().ToLowerInvariant(),
+                    role,
                     raft.Term,
                     leader,
-                    settings.Members.Select(m => new ReplicaResponse(m, m == leader, m == settings.Listen)).ToList()));
+                    leader is not null || reachable >= quorum,
+                    message,
+                    officeResponse,
+                    [.. members.Select(m => new ReplicaResponse(m.EndPoint, m.IsLeader, m.IsSelf, m.Status))]));
             })
             .WithName("GetCluster")
             .WithTags("Cluster")

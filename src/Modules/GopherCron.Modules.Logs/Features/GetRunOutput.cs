@@ -1,11 +1,13 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Serialization;
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Logs.Data;
 using GopherCron.Modules.Logs.Live;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Projects.Contracts;
 using LinqToDB;
 using LinqToDB.Async;
@@ -26,6 +28,7 @@ internal sealed record FollowEvent(
 internal static class GetRunOutput
 {
     private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StorePollEvery = TimeSpan.FromMilliseconds(500);
 
     public static RouteHandlerBuilder MapGetRunOutput(this IEndpointRouteBuilder group) =>
         group.MapGet("/runs/{runId:long}/output", HandleAsync).WithName(nameof(GetRunOutput));
@@ -47,7 +50,8 @@ internal static class GetRunOutput
         // The follower subscribes before reading what is stored, so nothing committed in between is missed;
         // sequence numbers drop what arrives both ways. It owns its own connection: the stream outlives the handler.
         var options = http.RequestServices.GetRequiredService<GopherCron.Modules.Shared.Data.Database>().Options;
-        return TypedResults.ServerSentEvents(FollowAsync(options, feed, runId, cancellationToken));
+        var leadership = http.RequestServices.GetRequiredService<ILeadership>();
+        return TypedResults.ServerSentEvents(FollowAsync(options, feed, leadership, runId, cancellationToken));
     }
 
     private static async Task WriteStoredAsync(LogsDb db, long runId, Stream stream, CancellationToken cancellationToken)
@@ -59,7 +63,7 @@ internal static class GetRunOutput
     }
 
     private static async IAsyncEnumerable<SseItem<FollowEvent>> FollowAsync(
-        LinqToDB.DataOptions options, RunFeed feed, long runId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        LinqToDB.DataOptions options, RunFeed feed, ILeadership leadership, long runId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var follower = feed.Follow(runId);
         var last = 0;
@@ -82,13 +86,43 @@ internal static class GetRunOutput
             yield break;
         }
 
+        var lastSent = Stopwatch.GetTimestamp();
+        var wasLive = true;
         while (true)
         {
+            // Agents report to the leader, so its feed carries the run live. Another replica reads what the leader
+            // commits instead, which also carries a follow across a change of leader.
+            var live = leadership.Role is ClusterRole.Standalone or ClusterRole.Leader;
+            var catchUp = !live || !wasLive;
+            wasLive = live;
+            if (catchUp)
+            {
+                var polled = await PollStoredAsync(options, runId, last, cancellationToken);
+                foreach (var (seq, text) in polled.Output)
+                {
+                    last = seq;
+                    yield return Output(seq, text);
+                    lastSent = Stopwatch.GetTimestamp();
+                }
+
+                if (polled.Status is { } current && current != status)
+                {
+                    status = current;
+                    yield return new SseItem<FollowEvent>(new FollowEvent(Status: status), "status");
+                    lastSent = Stopwatch.GetTimestamp();
+                    if (RunStatusExtensions.TryParseStatus(status, out var ended) && ended.IsTerminal())
+                    {
+                        yield return End();
+                        yield break;
+                    }
+                }
+            }
+
             RunFeedEvent? next = null;
             string? failure = null;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                wait.CancelAfter(PingEvery);
+                wait.CancelAfter(live ? PingEvery : StorePollEvery);
                 try
                 {
                     next = await follower.Reader.ReadAsync(wait.Token);
@@ -110,8 +144,11 @@ internal static class GetRunOutput
 
             switch (next)
             {
-                case null:
+                case null when Stopwatch.GetElapsedTime(lastSent) >= PingEvery:
+                    lastSent = Stopwatch.GetTimestamp();
                     yield return new SseItem<FollowEvent>(new FollowEvent(), "ping");
+                    break;
+                case null:
                     break;
                 case OutputAppended output when output.Sequence > last:
                     last = output.Sequence;
@@ -128,6 +165,18 @@ internal static class GetRunOutput
                     break;
             }
         }
+    }
+
+    private static async Task<(List<(int Seq, string Text)> Output, string? Status)> PollStoredAsync(
+        LinqToDB.DataOptions options, long runId, int after, CancellationToken cancellationToken)
+    {
+        await using var db = new LogsDb(options);
+
+        // Status first, as above: output committed before a terminal status is then read with it.
+        var status = await db.Runs.Where(r => r.Id == runId).Select(r => r.Status).FirstOrDefaultAsync(cancellationToken);
+        var rows = await db.Output.Where(o => o.RunId == runId && o.Sequence > after).OrderBy(o => o.Sequence)
+            .Select(o => new { o.Sequence, o.Content }).ToListAsync(cancellationToken);
+        return ([.. rows.Select(r => (r.Sequence, r.Content))], status);
     }
 
     private static SseItem<FollowEvent> Output(int seq, string text) => new(new FollowEvent(seq, text), "output");

@@ -3,6 +3,7 @@ using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Logs.Data;
 using GopherCron.Modules.Projects.Contracts;
 using GopherCron.Modules.Shared;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Tasks.Contracts;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ internal sealed record KillRunResponse(long RunId, string Outcome);
 internal static class KillRun
 {
     public static RouteHandlerBuilder MapKillRun(this IEndpointRouteBuilder group) =>
-        group.MapPost("/runs/{runId:long}/kill", HandleAsync).WithName(nameof(KillRun));
+        group.MapPost("/runs/{runId:long}/kill", HandleAsync).WithName(nameof(KillRun)).ServedByLeader();
 
     private static async Task<IResult> HandleAsync(
         long runId, ClaimsPrincipal user, LogsDb db, IProjectAccess access, IRunControl control, CancellationToken cancellationToken)

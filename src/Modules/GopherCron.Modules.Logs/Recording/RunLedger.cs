@@ -6,6 +6,7 @@ using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Logs.Data;
 using GopherCron.Modules.Logs.Domain;
 using GopherCron.Modules.Logs.Live;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Data;
 using GopherCron.Modules.Shared.Time;
 using LinqToDB;
@@ -50,6 +51,8 @@ internal sealed partial class RunLedger(
         await using var db = new LogsDb(database.Options);
         await using (var tx = await db.BeginTransactionAsync(cancellationToken))
         {
+            // Fencing: no run is created in a term the store knows has ended (a successor raised the fence).
+            await LeadershipFence.HoldAsync(db, claims.Max(c => c.Term), cancellationToken);
             for (var offset = 0; offset < claims.Count; offset += ClaimRowsPerStatement)
             {
                 var count = Math.Min(ClaimRowsPerStatement, claims.Count - offset);

@@ -10,6 +10,12 @@ public interface ILeadership
     /// Waits until this replica leads, then returns the lease: its term and a token cancelled the moment leadership is lost.
     /// </summary>
     ValueTask<LeadershipLease> WaitForLeadershipAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cancelled when this replica stops leading; already cancelled while it does not lead.</summary>
+    CancellationToken LeadershipToken { get; }
+
+    /// <summary>The leading replica's Raft endpoint as this replica knows it (null: none known; standalone: "standalone").</summary>
+    string? LeaderReplica { get; }
 }
 
 /// <summary>A period of leadership.</summary>
@@ -29,6 +35,10 @@ public enum ClusterRole
 public sealed class StandaloneLeadership : ILeadership
 {
     public ClusterRole Role => ClusterRole.Standalone;
+
+    public CancellationToken LeadershipToken => CancellationToken.None;
+
+    public string? LeaderReplica => ReplicaAddress.Standalone.Replica;
 
     public ValueTask<LeadershipLease> WaitForLeadershipAsync(CancellationToken cancellationToken) =>
         ValueTask.FromResult(new LeadershipLease(1, CancellationToken.None));

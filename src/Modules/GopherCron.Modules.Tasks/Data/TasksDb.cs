@@ -9,6 +9,8 @@ internal sealed class TasksDb(DataOptions options) : DataConnection(options)
     public ITable<TaskRow> Tasks => this.GetTable<TaskRow>();
 
     public ITable<AgentWeightRow> AgentWeights => this.GetTable<AgentWeightRow>();
+
+    public ITable<TaskTombstoneRow> Tombstones => this.GetTable<TaskTombstoneRow>();
 }
 
 /// <summary>A weight set for an agent through the API; it outlives the agent's restarts and overrides its own setting.</summary>
@@ -45,4 +47,13 @@ internal sealed class TaskRow
     [Column("created_by")] public long CreatedBy { get; set; }
     [Column("created_at")] public long CreatedAt { get; set; }
     [Column("updated_at")] public long UpdatedAt { get; set; }
+}
+
+/// <summary>A deleted task, kept a while so that a leader on another replica learns of the deletion.</summary>
+[Table("task_tombstones")]
+internal sealed class TaskTombstoneRow
+{
+    [Column("task_id"), PrimaryKey] public long TaskId { get; set; }
+
+    [Column("deleted_at")] public long DeletedAt { get; set; }
 }

@@ -44,5 +44,15 @@ internal static class TasksMigrations
                 updated_at BIGINT NOT NULL
             ){table}
             """),
+        new(4, "changes made on any replica reach the leader",
+            // The leader reads tasks changed since its last look (edits on followers), and tombstones of deleted ones.
+            "CREATE INDEX ix_tasks_updated_at ON tasks (updated_at)",
+            """
+            CREATE TABLE task_tombstones (
+                task_id BIGINT NOT NULL PRIMARY KEY,
+                deleted_at BIGINT NOT NULL
+            ){table}
+            """,
+            "CREATE INDEX ix_task_tombstones_deleted_at ON task_tombstones (deleted_at)"),
     ];
 }

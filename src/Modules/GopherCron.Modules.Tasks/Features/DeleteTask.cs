@@ -17,12 +17,19 @@ internal static class DeleteTask
             .WithName(nameof(DeleteTask))
             .RequireProjectRole(ProjectRole.Manager);
 
-    private static async Task<IResult> HandleAsync(long projectId, long taskId, TasksDb db, TaskChangeFeed changes, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(
+        long projectId, long taskId, TasksDb db, TaskChangeFeed changes, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var deleted = await db.Tasks.Where(t => t.Id == taskId && t.ProjectId == projectId).DeleteAsync(cancellationToken);
-        if (deleted == 0)
+        await using (var tx = await db.BeginTransactionAsync(cancellationToken))
         {
-            return TaskLookup.NotFound(projectId, taskId);
+            var deleted = await db.Tasks.Where(t => t.Id == taskId && t.ProjectId == projectId).DeleteAsync(cancellationToken);
+            if (deleted == 0)
+            {
+                return TaskLookup.NotFound(projectId, taskId);
+            }
+
+            await TaskTombstones.WriteAsync(db, [taskId], clock, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
         }
 
         changes.Changed(taskId);

@@ -1,3 +1,4 @@
+using GopherCron.Modules.Shared.Cluster;
 using System.Security.Claims;
 using GopherCron.Agent.Protocol;
 using GopherCron.Modules.Projects.Contracts;
@@ -44,11 +45,12 @@ internal static class ListAgents
 {
     public static IEndpointRouteBuilder MapListAgents(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/agents", ListVisibleAsync).WithName("ListAgents");
+        api.MapGet("/agents", ListVisibleAsync).WithName("ListAgents").ServedByLeader();
         api.MapGet("/projects/{projectId:long}/agents", (long projectId, AgentRegistry registry, EtcdAgentDirectory directory, TimeProvider clock) =>
                 TypedResults.Ok(Serving(registry, directory, clock, projects => projects is null || projects.Contains(projectId))))
             .WithName("ListProjectAgents")
-            .RequireProjectRole(ProjectRole.Viewer);
+            .RequireProjectRole(ProjectRole.Viewer)
+            .ServedByLeader();
         return api;
     }
 

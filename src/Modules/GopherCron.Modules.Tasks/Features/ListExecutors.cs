@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using GopherCron.Modules.Projects.Contracts;
 using GopherCron.Modules.Shared;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Tasks.Contracts;
 using GopherCron.Modules.Tasks.Dispatching;
@@ -57,7 +58,7 @@ internal static class ListExecutors
 {
     public static IEndpointRouteBuilder MapListExecutors(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/executors", HandleAsync).WithName(nameof(ListExecutors));
+        api.MapGet("/executors", HandleAsync).WithName(nameof(ListExecutors)).ServedByLeader();
         return api;
     }
 

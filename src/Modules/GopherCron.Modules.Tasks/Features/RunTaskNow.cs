@@ -1,6 +1,7 @@
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Projects.Contracts;
 using GopherCron.Modules.Shared;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Tasks.Data;
 using GopherCron.Modules.Tasks.Dispatching;
 using GopherCron.Modules.Tasks.Domain;
@@ -24,7 +25,8 @@ internal static class RunTaskNow
     public static RouteHandlerBuilder MapRunTaskNow(this IEndpointRouteBuilder group) =>
         group.MapPost("/{taskId:long}/run", HandleAsync)
             .WithName(nameof(RunTaskNow))
-            .RequireProjectRole(ProjectRole.Manager);
+            .RequireProjectRole(ProjectRole.Manager)
+            .ServedByLeader();
 
     private static async Task<IResult> HandleAsync(
         long projectId, long taskId, TasksDb db, Dispatcher dispatcher, IOptions<TasksOptions> options, TimeProvider clock, CancellationToken cancellationToken)

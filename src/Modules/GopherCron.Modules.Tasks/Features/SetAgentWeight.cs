@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FluentValidation;
 using GopherCron.Modules.Projects.Contracts;
 using GopherCron.Modules.Shared;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Data;
 using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Shared.Time;
@@ -40,7 +41,8 @@ internal static class SetAgentWeight
     public static RouteHandlerBuilder MapSetAgentWeight(this IEndpointRouteBuilder api) =>
         api.MapPut("/agents/{agentName}/weight", HandleAsync)
             .WithName(nameof(SetAgentWeight))
-            .WithValidation<SetAgentWeightRequest>();
+            .WithValidation<SetAgentWeightRequest>()
+            .ServedByLeader();
 
     private static async Task<IResult> HandleAsync(
         string agentName, SetAgentWeightRequest request, ClaimsPrincipal user, AgentRegistry registry, IProjectAccess access,

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Data;
+using GopherCron.Modules.Shared.Time;
 using GopherCron.Modules.Tasks.Data;
 using GopherCron.Modules.Tasks.Dispatching;
 using GopherCron.Modules.Tasks.Domain;
@@ -24,11 +26,25 @@ internal sealed partial class Scheduler(
     AgentRegistry agents,
     IRunLedger ledger,
     TaskChangeFeed changes,
+    LeadershipFence fence,
+    IReplicaIdentity identity,
+    IEnumerable<ILeaderAnnouncer> announcers,
     IOptions<TasksOptions> options,
     TimeProvider clock,
+    IMeterFactory meters,
     ILogger<Scheduler> logger) : BackgroundService
 {
     private readonly ScheduleIndex _index = new();
+
+    // The updated_at of each task's definition as last applied, so a change read back from the store is applied once.
+    private readonly Dictionary<long, long> _applied = [];
+
+    // Replicas' clocks differ a little: the store is re-read this far back, and _applied drops what was seen.
+    private static readonly TimeSpan StoreClockSkew = TimeSpan.FromSeconds(5);
+    private DateTimeOffset _storeWatermark;
+    private DateTimeOffset _nextTombstonePurge;
+    private readonly Counter<long> _officeStarted = meters.Create("GopherCron.Cluster")
+        .CreateCounter<long>("gophercron.cluster.terms_led", "{term}", "Terms in which this replica took scheduling office.");
 
     /// <summary>True once this replica leads and its schedule is loaded.</summary>
     public bool IsScheduling { get; private set; }
@@ -48,14 +64,35 @@ internal sealed partial class Scheduler(
             }
 
             using var term = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Token);
-            dispatcher.BeginTerm(lease);
+            var inOffice = false;
             try
             {
+                if (leadership.Role == ClusterRole.Standalone)
+                {
+                    lease = lease with { Term = await fence.NextStandaloneTermAsync(term.Token) };
+                }
+
+                if (!await TakeOfficeAsync(lease.Term, term.Token))
+                {
+                    // A successor already raised the fence: Raft will tell this replica soon; do nothing until then.
+                    LogFencedOut(lease.Term);
+                    await Task.Delay(TimeSpan.FromSeconds(1), clock, term.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    continue;
+                }
+
+                inOffice = true;
+                dispatcher.BeginTerm(lease);
                 LogTookOffice(lease.Term);
+                _officeStarted.Add(1);
                 await LeadAsync(lease, term.Token);
             }
             catch (OperationCanceledException) when (term.IsCancellationRequested)
             {
+            }
+            catch (DeposedLeaderException e)
+            {
+                LogDeposed(e.Term);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, term.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception e)
             {
@@ -66,10 +103,48 @@ internal sealed partial class Scheduler(
             finally
             {
                 IsScheduling = false;
-                dispatcher.EndTerm();
                 _index.Clear();
-                LogLeftOffice(lease.Term);
+                _applied.Clear();
+                if (inOffice)
+                {
+                    dispatcher.EndTerm();
+                    LogLeftOffice(lease.Term);
+                }
             }
+        }
+    }
+
+    /// <summary>Raises the store's fence to this term and publishes where this replica is; false if it was deposed.</summary>
+    private async Task<bool> TakeOfficeAsync(long term, CancellationToken cancellationToken)
+    {
+        var address = await identity.GetAsync(cancellationToken);
+        if (!await fence.TakeOfficeAsync(term, address.Replica, address.ApiUrl, address.AgentsUrl, cancellationToken))
+        {
+            return false;
+        }
+
+        var record = new LeaderRecord(term, address.Replica, address.ApiUrl, address.AgentsUrl, clock.GetUtcNow());
+        foreach (var announcer in announcers)
+        {
+            // Best effort and in the background: agents also find the leader by asking any replica.
+            _ = AnnounceAsync(announcer, record, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private async Task AnnounceAsync(ILeaderAnnouncer announcer, LeaderRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await announcer.AnnounceAsync(record, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogAnnounceFailed(e, record.Term);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -78,6 +153,9 @@ internal sealed partial class Scheduler(
         var settings = options.Value;
         await agents.WaitForAnyAsync(settings.AgentGracePeriod, clock, cancellationToken);
 
+        var clustered = leadership.Role != ClusterRole.Standalone;
+        var pollAt = clock.GetUtcNow();
+        _storeWatermark = pollAt - StoreClockSkew;
         var tasks = await LoadEnabledTasksAsync(cancellationToken);
         await SettleUnfinishedRunsAsync(tasks, lease, cancellationToken);
 
@@ -110,6 +188,13 @@ internal sealed partial class Scheduler(
         var fires = new List<Fire>();
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (clustered && clock.GetUtcNow() >= pollAt)
+            {
+                // Replicas share the store: tasks created, edited or deleted through a follower's API are read here.
+                await PollStoreChangesAsync(cancellationToken);
+                pollAt = clock.GetUtcNow() + settings.ClusterChangePollInterval;
+            }
+
             await ApplyChangesAsync(cancellationToken);
 
             now = clock.GetUtcNow();
@@ -127,7 +212,36 @@ internal sealed partial class Scheduler(
                 continue;
             }
 
-            await SleepUntilNextAsync(now, cancellationToken);
+            await SleepUntilNextAsync(now, clustered ? pollAt : null, cancellationToken);
+        }
+    }
+
+    private async Task PollStoreChangesAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var since = _storeWatermark.ToUnixMs();
+        _storeWatermark = now - StoreClockSkew;
+        await using var db = new TasksDb(database.Options);
+        var edited = await db.Tasks.Where(t => t.UpdatedAt >= since).Select(t => new { t.Id, t.UpdatedAt }).ToListAsync(cancellationToken);
+        foreach (var task in edited)
+        {
+            if (!_applied.TryGetValue(task.Id, out var applied) || applied != task.UpdatedAt)
+            {
+                changes.Changed(task.Id);
+            }
+        }
+
+        var deleted = await db.Tombstones.Where(t => t.DeletedAt >= since).Select(t => t.TaskId).ToListAsync(cancellationToken);
+        foreach (var taskId in deleted.Where(_applied.ContainsKey))
+        {
+            changes.Changed(taskId);
+        }
+
+        if (now >= _nextTombstonePurge)
+        {
+            _nextTombstonePurge = now + TimeSpan.FromHours(1);
+            var expired = (now - TaskTombstones.KeptFor).ToUnixMs();
+            await db.Tombstones.Where(t => t.DeletedAt < expired).DeleteAsync(cancellationToken);
         }
     }
 
@@ -148,9 +262,14 @@ internal sealed partial class Scheduler(
         _index.Set(task, task.NextFireAfter(newest));
     }
 
-    private async Task SleepUntilNextAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SleepUntilNextAsync(DateTimeOffset now, DateTimeOffset? pollAt, CancellationToken cancellationToken)
     {
         var next = _index.PeekNext();
+        if (pollAt is { } poll && (next is null || poll < next))
+        {
+            next = poll;
+        }
+
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var changed = changes.Reader.WaitToReadAsync(wake.Token).AsTask();
         Task timer = next is { } at
@@ -180,6 +299,15 @@ internal sealed partial class Scheduler(
         foreach (var taskId in changed)
         {
             var row = rows.FirstOrDefault(r => r.Id == taskId);
+            if (row is null)
+            {
+                _applied.Remove(taskId);
+            }
+            else
+            {
+                _applied[taskId] = row.UpdatedAt;
+            }
+
             if (row is null || !row.Enabled || !CronTask.TryFrom(row, options.Value, out var task, out _))
             {
                 _index.Remove(taskId);
@@ -198,6 +326,7 @@ internal sealed partial class Scheduler(
         var tasks = new Dictionary<long, CronTask>(rows.Count);
         foreach (var row in rows)
         {
+            _applied[row.Id] = row.UpdatedAt;
             if (CronTask.TryFrom(row, options.Value, out var task, out var error))
             {
                 tasks[row.Id] = task!;
@@ -305,6 +434,15 @@ internal sealed partial class Scheduler(
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Task {TaskId} was disabled: its schedule no longer parses: {Error}")]
     private partial void LogInvalidSchedule(long taskId, string error);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "Not taking scheduling office in term {Term}: the store already saw a later leader")]
+    private partial void LogFencedOut(long term);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Deposed in term {Term}: a later leader took office; scheduling stopped")]
+    private partial void LogDeposed(long term);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Could not announce the leader of term {Term}")]
+    private partial void LogAnnounceFailed(Exception exception, long term);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Marked {Count} runs lost: no agent holds them")]
     private partial void LogSettled(int count);
