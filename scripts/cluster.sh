@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# A local GopherCron cluster on loopback: MariaDB, etcd, the host, and two standalone agents.
-#   scripts/cluster.sh up       start everything (installs MariaDB and etcd with apt when missing) and print endpoints
-#   scripts/cluster.sh status   show what runs and the agents the host sees
-#   scripts/cluster.sh down     stop everything (data is kept in .cluster/; add --purge to delete it)
-# Ports: host API 6306 (HOST_PORT), agents' gRPC 6307 (GRPC_PORT), MariaDB 33306, etcd 23790 (scripts/services.sh).
+# A local GopherCron cluster on loopback: MariaDB, etcd, host replicas electing the scheduling leader with Raft, and
+# two standalone agents that know every replica and follow the leader by themselves.
+#   scripts/cluster.sh up            start everything (installs MariaDB and etcd with apt when missing), print endpoints
+#   scripts/cluster.sh status        what runs, each replica's role and term, and the agents the cluster sees
+#   scripts/cluster.sh leader        print the index of the replica that leads (exit 1 if none)
+#   scripts/cluster.sh kill N        SIGKILL replica N (0-based);  stop N: SIGTERM;  start N: start it again
+#   scripts/cluster.sh kill-leader   SIGKILL the leader; prints "killed <index> <pid> <unix ms>"
+#   scripts/cluster.sh down          stop everything (data is kept in .cluster/; add --purge to delete it)
+# Settings (environment): REPLICAS (3; 1 runs one standalone host), CLUSTER_DIR (.cluster), CLUSTER_DATABASE
+# (gophercron_cluster), HOST_PORT (6306), GRPC_PORT (6307), RAFT_PORT (7306). Replica i listens on HOST_PORT+10*i
+# (API and UI), GRPC_PORT+10*i (agents) and RAFT_PORT+10*i (Raft). MariaDB 33306 and etcd 23790 (scripts/services.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 STATE="${CLUSTER_DIR:-$ROOT/.cluster}"
+REPLICAS="${REPLICAS:-3}"
 HOST_PORT="${HOST_PORT:-6306}"
 GRPC_PORT="${GRPC_PORT:-6307}"
+RAFT_PORT="${RAFT_PORT:-7306}"
+DATABASE="${CLUSTER_DATABASE:-gophercron_cluster}"
 ADMIN_PASSWORD="${GOPHERCRON_ADMIN_PASSWORD:-123456}"
-export SERVICES_DIR="$STATE/services"
+export SERVICES_DIR="${SERVICES_DIR:-$ROOT/.services}"
 mkdir -p "$STATE"
 
-host_url="http://127.0.0.1:$HOST_PORT"
+api_url() { echo "http://127.0.0.1:$((HOST_PORT + 10 * $1))"; }
+grpc_url() { echo "http://127.0.0.1:$((GRPC_PORT + 10 * $1))"; }
+raft_endpoint() { echo "127.0.0.1:$((RAFT_PORT + 10 * $1))"; }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -22,6 +33,7 @@ stop_pid() {
   local file="$1" name="$2"
   if alive "$file"; then
     local pid; pid="$(cat "$file")"
+    kill -CONT "$pid" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
@@ -41,96 +53,161 @@ wait_http() {
 
 json_field() { sed -n "s/.*\"$1\":\"\\{0,1\\}\\([^\",}]*\\).*/\\1/p" | head -n 1; }
 
-up() {
-  bash scripts/services.sh start
+load_services() {
   # shellcheck disable=SC1091
   source "$SERVICES_DIR/services.env"
+  CONNECTION="${GOPHERCRON_TEST_MYSQL/Database=gophercron;/Database=$DATABASE;}"
+}
+
+token() {
+  local i
+  for i in $(seq 0 $((REPLICAS - 1))); do
+    curl -fsS --max-time 3 "$(api_url "$i")/api/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"account\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" 2>/dev/null | json_field token && return 0
+  done
+  return 1
+}
+
+start_replica() {
+  local i="$1"
+  alive "$STATE/host$i.pid" && return 0
+  load_services
+  mkdir -p "$STATE/host$i"
+  local cluster=()
+  if [ "$REPLICAS" -gt 1 ]; then
+    cluster+=("--Cluster:Listen=$(raft_endpoint "$i")" "--Cluster:DataPath=$STATE/host$i/raft")
+    for m in $(seq 0 $((REPLICAS - 1))); do cluster+=("--Cluster:Members:$m=$(raft_endpoint "$m")"); done
+  fi
+  # Only the server is backgrounded (so $! is its pid), with every stream redirected (so no caller's pipe is held).
+  (cd "$STATE/host$i" || exit 1
+    GOPHERCRON_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+    nohup dotnet "$STATE/bin/host/GopherCron.Host.dll" --urls "$(api_url "$i")" \
+      --Database:Provider=mariadb --Database:ConnectionString="$CONNECTION" \
+      --Etcd:Endpoints="$ETCD_ENDPOINTS" --Agent:Embedded=false --Agents:GrpcPort=$((GRPC_PORT + 10 * i)) \
+      --Logging:Console:FormatterName=simple --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss.fff " --Logging:Console:FormatterOptions:SingleLine=true \
+      "${cluster[@]}" < /dev/null >> "$STATE/host$i/host.log" 2>&1 &
+    echo $! > "$STATE/host$i.pid")
+  wait_http "$(api_url "$i")/health/live"
+}
+
+# Prints "<index> <role> <term>" for each replica that answers.
+roles() {
+  local auth i view
+  auth="$(token)" || return 0
+  for i in $(seq 0 $((REPLICAS - 1))); do
+    view="$(curl -fsS --max-time 2 "$(api_url "$i")/api/v1/cluster" -H "Authorization: Bearer $auth" 2>/dev/null)" || continue
+    echo "$i $(echo "$view" | json_field role) $(echo "$view" | json_field term)"
+  done
+}
+
+leader() {
+  local line
+  line="$(roles | awk '($2 == "leader" || $2 == "standalone") && !found { print $1; found = 1 }')"
+  [ -n "$line" ] || return 1
+  echo "$line"
+}
+
+up() {
+  bash scripts/services.sh start
+  load_services
+  local mariadb_args=(-h127.0.0.1 -P"${MARIADB_PORT:-33306}" -u"${DB_USER:-gophercron}" -p"${DB_PASS:-gophercron}")
+  mariadb "${mariadb_args[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" 2>/dev/null \
+    || mysql "${mariadb_args[@]}" -e "CREATE DATABASE IF NOT EXISTS \`$DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 
   echo "building the host and the agent..."
   dotnet build src/Host/GopherCron.Host -c Release -o "$STATE/bin/host" --nologo -v quiet
   dotnet build src/Agent/GopherCron.Agent.Service -c Release -o "$STATE/bin/agent" --nologo -v quiet
 
-  if ! alive "$STATE/host.pid"; then
-    mkdir -p "$STATE/host"
-    # Only the server is backgrounded (so $! is its pid), with every stream redirected (so no caller's pipe is held).
-    (cd "$STATE/host" || exit 1
-      GOPHERCRON_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-      Database__Provider=mariadb Database__ConnectionString="$GOPHERCRON_TEST_MYSQL" \
-      Etcd__Endpoints="$ETCD_ENDPOINTS" Agent__Embedded=false Agents__GrpcPort="$GRPC_PORT" \
-      nohup dotnet "$STATE/bin/host/GopherCron.Host.dll" --urls "$host_url" < /dev/null > "$STATE/host/host.log" 2>&1 &
-      echo $! > "$STATE/host.pid")
-  fi
-  wait_http "$host_url/health/ready"
+  # The first replica alone first: it creates the schema; the others then find it migrated.
+  start_replica 0
+  for i in $(seq 1 $((REPLICAS - 1))); do start_replica "$i"; done
+  for _ in $(seq 1 150); do leader >/dev/null && break; sleep 0.2; done
+  local lead; lead="$(leader)" || { echo "no leader elected" >&2; exit 1; }
 
-  local token project agent_token
-  token="$(curl -fsS "$host_url/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"account\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | json_field token)"
-  [ -n "$token" ] || { echo "cannot log in as admin (GOPHERCRON_ADMIN_PASSWORD?)" >&2; exit 1; }
-  project="$(curl -fsS "$host_url/api/v1/projects?search=cluster" -H "Authorization: Bearer $token" | json_field id)"
+  local auth project agent_token host_url hosts
+  host_url="$(api_url "$lead")"
+  auth="$(token)" || { echo "cannot log in as admin (GOPHERCRON_ADMIN_PASSWORD?)" >&2; exit 1; }
+  project="$(curl -fsS "$host_url/api/v1/projects?search=cluster" -H "Authorization: Bearer $auth" | json_field id)"
   if [ -z "$project" ]; then
-    project="$(curl -fsS "$host_url/api/v1/projects" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    project="$(curl -fsS "$host_url/api/v1/projects" -H "Authorization: Bearer $auth" -H 'Content-Type: application/json' \
       -d '{"name":"cluster","remark":"created by scripts/cluster.sh"}' | json_field id)"
   fi
-  agent_token="$(curl -fsS "$host_url/api/v1/projects/$project/token" -H "Authorization: Bearer $token" | json_field token)"
+  agent_token="$(curl -fsS "$host_url/api/v1/projects/$project/token" -H "Authorization: Bearer $auth" | json_field token)"
+  hosts="$(for i in $(seq 0 $((REPLICAS - 1))); do grpc_url "$i"; done | paste -sd, -)"
+  echo "$project" > "$STATE/project"
 
   for n in 1 2; do
     if ! alive "$STATE/agent$n.pid"; then
       mkdir -p "$STATE/agent$n"
       (cd "$STATE/agent$n" || exit 1
         nohup dotnet "$STATE/bin/agent/gophercron-agent.dll" \
-          --Agent:Name="agent$n" --Agent:Hosts:0="http://127.0.0.1:$GRPC_PORT" --Agent:Project="$project:$agent_token" \
+          --Agent:Name="agent$n" --Agent:Hosts="$hosts" --Agent:Project="$project:$agent_token" \
           --Agent:Labels="node=agent$n" --Agent:Weight=50 --Etcd:Endpoints="$ETCD_ENDPOINTS" \
-          < /dev/null > "$STATE/agent$n/agent.log" 2>&1 &
+          --Logging:Console:FormatterName=simple --Logging:Console:FormatterOptions:TimestampFormat="HH:mm:ss.fff " --Logging:Console:FormatterOptions:SingleLine=true \
+          < /dev/null >> "$STATE/agent$n/agent.log" 2>&1 &
         echo $! > "$STATE/agent$n.pid")
     fi
   done
 
   for _ in $(seq 1 100); do
-    [ "$(curl -fsS "$host_url/api/v1/projects/$project/agents" -H "Authorization: Bearer $token" | grep -o '"connected":true' | wc -l)" -ge 2 ] && break
+    [ "$(curl -fsS "$host_url/api/v1/projects/$project/agents" -H "Authorization: Bearer $auth" | grep -o '"connected":true' | wc -l)" -ge 2 ] && break
     sleep 0.2
   done
 
   cat <<INFO
 
-GopherCron cluster is up
-  API and UI   $host_url  (admin / $ADMIN_PASSWORD)   OpenAPI $host_url/openapi/v1.json
-  agents' gRPC http://127.0.0.1:$GRPC_PORT
-  health       $host_url/health/ready      metrics $host_url/metrics
-  MariaDB      $GOPHERCRON_TEST_MYSQL
-  etcd         $ETCD_ENDPOINTS   (agents under /gophercron/agents/)
+GopherCron cluster is up ($REPLICAS replicas)
+  API and UI   $(for i in $(seq 0 $((REPLICAS - 1))); do printf '%s ' "$(api_url "$i")"; done)(any replica; admin / $ADMIN_PASSWORD)
+  agents' gRPC $hosts
+  MariaDB      $CONNECTION
+  etcd         $ETCD_ENDPOINTS   (agents under /gophercron/agents/, the leader under /gophercron/leader)
   project      "cluster" (id $project), agent token $agent_token
   agents       agent1 (node=agent1), agent2 (node=agent2), logs in $STATE/agent*/agent.log
-  host log     $STATE/host/host.log
+  host logs    $STATE/host*/host.log
   stop with    scripts/cluster.sh down
 INFO
   status
 }
 
 status() {
-  for name in host agent1 agent2; do
+  for i in $(seq 0 $((REPLICAS - 1))); do
+    if alive "$STATE/host$i.pid"; then echo "replica $i: running (pid $(cat "$STATE/host$i.pid")) $(api_url "$i")"; else echo "replica $i: stopped"; fi
+  done
+  for name in agent1 agent2; do
     if alive "$STATE/$name.pid"; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
   done
   bash scripts/services.sh status || true
-  if curl -fsS -o /dev/null "$host_url/health/ready" 2>/dev/null; then
-    local token
-    token="$(curl -fsS "$host_url/api/v1/auth/login" -H 'Content-Type: application/json' \
-      -d "{\"account\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" | json_field token)"
-    echo "agents seen by the host:"
-    curl -fsS "$host_url/api/v1/agents" -H "Authorization: Bearer $token"; echo
+  echo "roles (index role term):"
+  roles | sed 's/^/  /'
+  local lead auth
+  if lead="$(leader)" && auth="$(token)"; then
+    echo "agents seen by the cluster:"
+    curl -fsS "$(api_url "$lead")/api/v1/agents" -H "Authorization: Bearer $auth"; echo
   fi
 }
 
 down() {
   stop_pid "$STATE/agent1.pid" agent1
   stop_pid "$STATE/agent2.pid" agent2
-  stop_pid "$STATE/host.pid" host
-  bash scripts/services.sh stop "$@"
+  for i in $(seq 0 $((REPLICAS - 1))); do stop_pid "$STATE/host$i.pid" "replica $i"; done
+  # CLUSTER_KEEP_SERVICES=1 leaves MariaDB and etcd running (a caller that found them running keeps them).
+  if [ "${CLUSTER_KEEP_SERVICES:-0}" != 1 ]; then bash scripts/services.sh stop "$@"; fi
   if [ "${1:-}" = "--purge" ]; then rm -rf "$STATE"; echo "purged $STATE"; fi
 }
 
 case "${1:-}" in
   up) up ;;
   status) status ;;
+  leader) leader ;;
+  start) start_replica "${2:?replica index}" ;;
+  stop) stop_pid "$STATE/host${2:?replica index}.pid" "replica $2" ;;
+  kill)
+    pid="$(cat "$STATE/host${2:?replica index}.pid")"
+    kill -KILL "$pid"; rm -f "$STATE/host$2.pid"; echo "killed $2 $pid $(date +%s%3N)" ;;
+  kill-leader)
+    i="$(leader)" || { echo "no leader" >&2; exit 1; }
+    pid="$(cat "$STATE/host$i.pid")"
+    kill -KILL "$pid"; at="$(date +%s%3N)"; rm -f "$STATE/host$i.pid"; echo "killed $i $pid $at" ;;
   down) shift; down "$@" ;;
-  *) echo "usage: scripts/cluster.sh up|status|down [--purge]" >&2; exit 2 ;;
+  *) echo "usage: scripts/cluster.sh up|status|leader|start N|stop N|kill N|kill-leader|down [--purge]" >&2; exit 2 ;;
 esac

@@ -32,6 +32,7 @@ internal sealed partial class HostConnection(
     private readonly string _version = typeof(HostConnection).Assembly.GetName().Version?.ToString() ?? "0.0.0";
     private readonly CancellationTokenSource _disconnect = new();
     private volatile CancellationTokenSource? _attempt;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -80,6 +81,9 @@ internal sealed partial class HostConnection(
                     LogLeaderMoved(host, announcement.AgentsUrl, announcement.Term);
                     CancelAttempt();
                 }
+
+                // An agent waiting to retry goes to the announced leader now.
+                Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             };
             _ = leaderWatch.RunAsync(token);
         }
@@ -162,7 +166,7 @@ internal sealed partial class HostConnection(
             if (wait > TimeSpan.Zero)
             {
                 LogReconnecting(wait.TotalSeconds);
-                await Task.Delay(wait, token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.WhenAny(Task.Delay(wait, token), Volatile.Read(ref _wake).Task);
             }
         }
     }

@@ -9,7 +9,8 @@ namespace GopherCron.Agent.Discovery;
 /// <summary>
 /// Follows the leader's announcement in etcd (<see cref="AgentRedirect.LeaderKey"/>): a snapshot, then a watch, so an
 /// agent learns of a new leader the moment it takes office, even while the old leader's stream still looks open
-/// (a frozen leader). Announcements older than the newest seen are ignored.
+/// (a frozen leader). Each announcement replaces the last: etcd orders them, and terms are not compared because a
+/// cluster rebuilt from scratch starts counting terms again.
 /// </summary>
 public sealed partial class EtcdLeaderWatch(EtcdPresenceOptions options, TimeProvider clock, ILogger<EtcdLeaderWatch> logger)
 {
@@ -19,7 +20,7 @@ public sealed partial class EtcdLeaderWatch(EtcdPresenceOptions options, TimePro
     /// <summary>The newest announcement seen, if any.</summary>
     public LeaderAnnouncement? Current => Volatile.Read(ref _current);
 
-    /// <summary>Raised with each newer announcement.</summary>
+    /// <summary>Raised with each new announcement.</summary>
     public event Action<LeaderAnnouncement>? Changed;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -72,7 +73,7 @@ public sealed partial class EtcdLeaderWatch(EtcdPresenceOptions options, TimePro
         }
     }
 
-    /// <summary>Takes an announcement if it is newer than the current one.</summary>
+    /// <summary>Takes an announcement (a repeat of the current one changes nothing).</summary>
     internal void Offer(string json)
     {
         if (LeaderAnnouncement.TryParse(json) is not { } announcement)
@@ -80,18 +81,9 @@ public sealed partial class EtcdLeaderWatch(EtcdPresenceOptions options, TimePro
             return;
         }
 
-        while (true)
+        if (Interlocked.Exchange(ref _current, announcement) == announcement)
         {
-            var current = Current;
-            if (current is not null && (announcement.Term < current.Term || announcement == current))
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _current, announcement, current) == current)
-            {
-                break;
-            }
+            return;
         }
 
         LogLeader(announcement.Replica, announcement.Term, announcement.AgentsUrl);

@@ -9,11 +9,23 @@ namespace GopherCron.Modules.Tasks.Dispatching;
 
 /// <summary>
 /// Publishes the leader under <see cref="AgentRedirect.LeaderKey"/> so that agents watching etcd move to it at once,
-/// even when the old leader is frozen rather than dead and its streams stay open. A write never replaces the
-/// announcement of a later term (compare-and-swap on the key's revision).
+/// even when the old leader is frozen rather than dead and its streams stay open. It is called only after the store's
+/// fence accepted this term, so the store orders leaders; etcd only carries the news (a stale announcement, say from
+/// a leader frozen between the two writes, costs an agent one redirect).
 /// </summary>
-internal sealed class EtcdLeaderAnnouncer(IOptions<EtcdOptions> options) : ILeaderAnnouncer
+internal sealed class EtcdLeaderAnnouncer(IOptions<EtcdOptions> options) : ILeaderAnnouncer, IDisposable
 {
+    // Kept open: a failover should not wait for a new channel's handshake.
+    private readonly Lazy<EtcdClient> _client = new(() => new EtcdClient(options.Value.Endpoints));
+
+    public void Dispose()
+    {
+        if (_client.IsValueCreated)
+        {
+            _client.Value.Dispose();
+        }
+    }
+
     public async Task AnnounceAsync(LeaderRecord leader, CancellationToken cancellationToken)
     {
         if (leader.AgentsUrl.Length == 0)
@@ -21,35 +33,9 @@ internal sealed class EtcdLeaderAnnouncer(IOptions<EtcdOptions> options) : ILead
             return;
         }
 
-        using var client = new EtcdClient(options.Value.Endpoints);
+        var client = _client.Value;
         var value = new LeaderAnnouncement(leader.Term, leader.Replica, leader.AgentsUrl, leader.ApiUrl).ToJson();
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var current = await client.GetAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(AgentRedirect.LeaderKey) },
-                cancellationToken: cancellationToken);
-            var existing = current.Kvs.FirstOrDefault();
-            if (existing is not null && LeaderAnnouncement.TryParse(existing.Value.ToStringUtf8()) is { } known && known.Term > leader.Term)
-            {
-                return;
-            }
-
-            var txn = new TxnRequest();
-            txn.Compare.Add(new Compare
-            {
-                Key = ByteString.CopyFromUtf8(AgentRedirect.LeaderKey),
-                Target = Compare.Types.CompareTarget.Mod,
-                Result = Compare.Types.CompareResult.Equal,
-                ModRevision = existing?.ModRevision ?? 0,
-            });
-            txn.Success.Add(new RequestOp
-            {
-                RequestPut = new PutRequest { Key = ByteString.CopyFromUtf8(AgentRedirect.LeaderKey), Value = ByteString.CopyFromUtf8(value) },
-            });
-            var result = await client.TransactionAsync(txn, cancellationToken: cancellationToken);
-            if (result.Succeeded)
-            {
-                return;
-            }
-        }
+        await client.PutAsync(new PutRequest { Key = ByteString.CopyFromUtf8(AgentRedirect.LeaderKey), Value = ByteString.CopyFromUtf8(value) },
+            cancellationToken: cancellationToken);
     }
 }
