@@ -59,11 +59,14 @@ load_services() {
   CONNECTION="${GOPHERCRON_TEST_MYSQL/Database=gophercron;/Database=$DATABASE;}"
 }
 
+# An admin token, kept in $STATE/token (logging in costs a password hash each time).
 token() {
-  local i
+  local i t
+  if [ -s "$STATE/token" ]; then cat "$STATE/token"; return 0; fi
   for i in $(seq 0 $((REPLICAS - 1))); do
-    curl -fsS --max-time 3 "$(api_url "$i")/api/v1/auth/login" -H 'Content-Type: application/json' \
-      -d "{\"account\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" 2>/dev/null | json_field token && return 0
+    t="$(curl -fsS --max-time 5 "$(api_url "$i")/api/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"account\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" 2>/dev/null | json_field token)" || continue
+    if [ -n "$t" ]; then echo "$t" > "$STATE/token"; echo "$t"; return 0; fi
   done
   return 1
 }
@@ -95,7 +98,7 @@ roles() {
   local auth i view
   auth="$(token)" || return 0
   for i in $(seq 0 $((REPLICAS - 1))); do
-    view="$(curl -fsS --max-time 2 "$(api_url "$i")/api/v1/cluster" -H "Authorization: Bearer $auth" 2>/dev/null)" || continue
+    view="$(curl -fsS --max-time 5 "$(api_url "$i")/api/v1/cluster" -H "Authorization: Bearer $auth" 2>/dev/null)" || continue
     echo "$i $(echo "$view" | json_field role) $(echo "$view" | json_field term)"
   done
 }
@@ -192,6 +195,7 @@ down() {
   for i in $(seq 0 $((REPLICAS - 1))); do stop_pid "$STATE/host$i.pid" "replica $i"; done
   # CLUSTER_KEEP_SERVICES=1 leaves MariaDB and etcd running (a caller that found them running keeps them).
   if [ "${CLUSTER_KEEP_SERVICES:-0}" != 1 ]; then bash scripts/services.sh stop "$@"; fi
+  rm -f "$STATE/token"
   if [ "${1:-}" = "--purge" ]; then rm -rf "$STATE"; echo "purged $STATE"; fi
 }
 

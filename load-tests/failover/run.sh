@@ -66,6 +66,7 @@ TAKEOVERS="$CLUSTER_DIR/takeovers"
 : > "$GAPS"
 : > "$TAKEOVERS"
 for k in $(seq 1 "$KILLS"); do
+  for _ in $(seq 1 150); do cluster leader > /dev/null 2>&1 && break; sleep 0.2; done
   read -r _ victim pid killed_at < <(cluster kill-leader)
   # The new leader's first dispatch shows as the first execution after the kill.
   gap=""

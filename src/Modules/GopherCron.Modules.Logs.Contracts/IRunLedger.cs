@@ -16,6 +16,11 @@ public interface IRunLedger
     /// <returns>The claims that were inserted by this call, with their run ids, in input order.</returns>
     Task<IReadOnlyList<ClaimedRun>> ClaimAsync(IReadOnlyList<RunClaim> claims, CancellationToken cancellationToken);
 
+    /// <summary>How many runs of each task are pending or running, as stored (tasks with none are absent).</summary>
+    /// <param name="taskIds">The tasks.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyDictionary<long, int>> CountActiveRunsAsync(IReadOnlyCollection<long> taskIds, CancellationToken cancellationToken);
+
     /// <summary>Records that a run started on an agent.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="agent">The agent's name.</param>

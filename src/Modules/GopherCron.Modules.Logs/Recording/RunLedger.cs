@@ -163,6 +163,24 @@ internal sealed partial class RunLedger(
         return rows.Where(r => r.Last is not null).ToDictionary(r => r.TaskId, r => UnixTime.FromUnixMs(r.Last!.Value));
     }
 
+    public async Task<IReadOnlyDictionary<long, int>> CountActiveRunsAsync(IReadOnlyCollection<long> taskIds, CancellationToken cancellationToken)
+    {
+        if (taskIds.Count == 0)
+        {
+            return new Dictionary<long, int>();
+        }
+
+        await using var db = new LogsDb(database.Options);
+        var pending = RunStatus.Pending.ToWire();
+        var running = RunStatus.Running.ToWire();
+        var rows = await db.Runs
+            .Where(r => taskIds.Contains(r.TaskId) && (r.Status == pending || r.Status == running))
+            .GroupBy(r => r.TaskId)
+            .Select(g => new { TaskId = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.TaskId, r => r.Count);
+    }
+
     public async Task<IReadOnlyList<UnfinishedRun>> GetUnfinishedRunsAsync(CancellationToken cancellationToken)
     {
         await using var db = new LogsDb(database.Options);

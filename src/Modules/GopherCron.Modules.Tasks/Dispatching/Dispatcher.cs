@@ -90,6 +90,21 @@ internal sealed partial class Dispatcher(
         }
     }
 
+    /// <summary>
+    /// Runs in progress per task: first-hand while this replica leads; otherwise as the leader recorded them in the
+    /// store (a follower's dispatcher holds no runs).
+    /// </summary>
+    public async Task<Func<long, int>> ActiveRunCountsAsync(IReadOnlyCollection<long> taskIds, CancellationToken cancellationToken)
+    {
+        if (CurrentTerm is not null)
+        {
+            return taskId => ActiveRunsOf(taskId).Count;
+        }
+
+        var stored = await ledger.CountActiveRunsAsync(taskIds, cancellationToken);
+        return taskId => stored.GetValueOrDefault(taskId);
+    }
+
     /// <summary>Claims and dispatches the fires in one batch; returns the runs this call created.</summary>
     public async Task<IReadOnlyList<ClaimedRun>> FireAsync(IReadOnlyList<Fire> fires, long term, CancellationToken cancellationToken)
     {

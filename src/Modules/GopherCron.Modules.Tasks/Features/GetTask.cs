@@ -21,8 +21,12 @@ internal static class GetTask
         long projectId, long taskId, TasksDb db, Dispatcher dispatcher, IOptions<TasksOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var row = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId && t.ProjectId == projectId, cancellationToken);
-        return row is null
-            ? TaskLookup.NotFound(projectId, taskId)
-            : TypedResults.Ok(TaskResponse.From(row, options.Value, clock.GetUtcNow(), dispatcher.ActiveRunsOf(row.Id).Count));
+        if (row is null)
+        {
+            return TaskLookup.NotFound(projectId, taskId);
+        }
+
+        var active = await dispatcher.ActiveRunCountsAsync([row.Id], cancellationToken);
+        return TypedResults.Ok(TaskResponse.From(row, options.Value, clock.GetUtcNow(), active(row.Id)));
     }
 }

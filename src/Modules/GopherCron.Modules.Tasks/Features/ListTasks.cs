@@ -59,7 +59,8 @@ internal static class ListTasks
         var total = await tasks.LongCountAsync(cancellationToken);
         var rows = await tasks.OrderBy(t => t.Name).Skip(paging.Skip).Take(paging.PageSizeOrDefault).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var items = rows.Select(r => TaskResponse.From(r, options.Value, now, dispatcher.ActiveRunsOf(r.Id).Count)).ToList();
+        var active = await dispatcher.ActiveRunCountsAsync([.. rows.Select(r => r.Id)], cancellationToken);
+        var items = rows.Select(r => TaskResponse.From(r, options.Value, now, active(r.Id))).ToList();
         return TypedResults.Ok(new PagedList<TaskResponse>(items, paging.PageOrDefault, paging.PageSizeOrDefault, total));
     }
 }

@@ -56,6 +56,7 @@ internal static class PauseResumeTask
             .Set(t => t.Enabled, enabled).Set(t => t.ScheduleError, (string?)null).Set(t => t.UpdatedAt, row.UpdatedAt)
             .UpdateAsync(cancellationToken);
         changes.Changed(taskId);
-        return TypedResults.Ok(TaskResponse.From(row, options, now, dispatcher.ActiveRunsOf(taskId).Count));
+        var active = await dispatcher.ActiveRunCountsAsync([taskId], cancellationToken);
+        return TypedResults.Ok(TaskResponse.From(row, options, now, active(taskId)));
     }
 }

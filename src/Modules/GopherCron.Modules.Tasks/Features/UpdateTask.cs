@@ -51,7 +51,8 @@ internal static class UpdateTask
         }
 
         changes.Changed(row.Id);
-        return TypedResults.Ok(TaskResponse.From(row, options.Value, now, dispatcher.ActiveRunsOf(row.Id).Count) with
+        var active = await dispatcher.ActiveRunCountsAsync([row.Id], cancellationToken);
+        return TypedResults.Ok(TaskResponse.From(row, options.Value, now, active(row.Id)) with
         {
             Warnings = OnlineAgent.Warnings(row.Executor, projectId, registry, agents),
         });
