@@ -200,6 +200,12 @@ internal sealed partial class Scheduler(
         await agents.WaitForAnyAsync(settings.AgentGracePeriod, clock, cancellationToken);
 
         var clustered = leadership.Role != ClusterRole.Standalone;
+
+        // Changes noted while this replica followed are in the full load below.
+        while (changes.Reader.TryRead(out _))
+        {
+        }
+
         var pollAt = clock.GetUtcNow();
         _storeWatermark = pollAt - StoreClockSkew;
         var tasks = await LoadEnabledTasksAsync(cancellationToken);
