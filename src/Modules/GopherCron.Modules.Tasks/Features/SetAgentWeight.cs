@@ -83,7 +83,10 @@ internal static class SetAgentWeight
 /// <summary>Loads the weights set through the API before any agent is dispatched to.</summary>
 internal sealed class AgentWeightsLoader(Database database, AgentRegistry registry) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => LoadAsync(database, registry, cancellationToken);
+
+    /// <summary>Reads the weights set through the API (again when a replica takes office: another may have changed them).</summary>
+    public static async Task LoadAsync(Database database, AgentRegistry registry, CancellationToken cancellationToken)
     {
         await using var db = new TasksDb(database.Options);
         var weights = await db.AgentWeights.ToListAsync(cancellationToken);

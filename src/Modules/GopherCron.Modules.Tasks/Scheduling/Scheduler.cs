@@ -206,6 +206,11 @@ internal sealed partial class Scheduler(
         {
         }
 
+        if (clustered)
+        {
+            await Features.AgentWeightsLoader.LoadAsync(database, agents, cancellationToken);
+        }
+
         var pollAt = clock.GetUtcNow();
         _storeWatermark = pollAt - StoreClockSkew;
         var tasks = await LoadEnabledTasksAsync(cancellationToken);
