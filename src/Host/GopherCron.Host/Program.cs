@@ -29,6 +29,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseLeaderForwarding();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();

@@ -31,17 +31,23 @@ internal static class ClusterHosting
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
+    /// <summary>Followers forward leader-only requests with their body: with several replicas, bodies (at most 1 MiB) are kept rewindable.</summary>
+    public static IApplicationBuilder UseLeaderForwarding(this IApplicationBuilder app)
     {
-        if (app.ServiceProvider.GetService<RaftLeadership>() is not null && app is IApplicationBuilder pipeline)
+        if (app.ApplicationServices.GetService<RaftLeadership>() is not null)
         {
-            // Followers forward leader-only requests with their body: keep bodies (at most 1 MiB) rewindable.
-            pipeline.Use((context, next) =>
+            app.Use((context, next) =>
             {
                 context.Request.EnableBuffering();
                 return next(context);
             });
         }
+
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapCluster(this IEndpointRouteBuilder app)
+    {
 
         app.MapGet("/api/v1/cluster", async (ILeadership leadership, LeadershipFence fence, IOptions<ClusterOptions> options, IServiceProvider services, CancellationToken cancellationToken) =>
             {
