@@ -56,6 +56,7 @@ public sealed class TasksModule : IModule
         api.MapListAgents();
         api.MapListExecutors();
         api.MapSetAgentWeight();
+        api.MapStreamEvents();
 
         var tasks = api.MapGroup("/projects/{projectId:long}/tasks");
         tasks.MapCreateTask();
@@ -65,5 +66,6 @@ public sealed class TasksModule : IModule
         tasks.MapDeleteTask();
         tasks.MapPauseResumeTask();
         tasks.MapRunTaskNow();
+        tasks.MapCopyTask();
     }
 }

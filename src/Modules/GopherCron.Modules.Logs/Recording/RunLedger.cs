@@ -25,6 +25,7 @@ namespace GopherCron.Modules.Logs.Recording;
 internal sealed partial class RunLedger(
     Database database,
     RunFeed feed,
+    RunEvents runEvents,
     IOptions<LogsOptions> options,
     TimeProvider clock,
     IMeterFactory meters,
@@ -71,6 +72,7 @@ internal sealed partial class RunLedger(
             if (ids.TryGetValue((claim.TaskId, claim.FireAt?.ToUnixMs(), claim.Slot), out var id))
             {
                 result.Add(new ClaimedRun(id, claim));
+                runEvents.Publish(new RunStatusEvent(id, claim.ProjectId, claim.TaskId, claim.Status, claim.Agent));
                 if (claim.Status.IsTerminal())
                 {
                     _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
@@ -234,6 +236,8 @@ internal sealed partial class RunLedger(
             feed.Publish(feedEvent);
         }
 
+        await PublishStatusChangesAsync(events);
+
         foreach (var write in batch)
         {
             switch (write)
@@ -335,6 +339,47 @@ internal sealed partial class RunLedger(
 
         await tx.CommitAsync(cancellationToken);
     }
+
+    // Subscribers see each status as stored (with its project, for scoping), read back after the commit.
+    private async Task PublishStatusChangesAsync(List<RunFeedEvent> events)
+    {
+        if (!runEvents.HasSubscribers)
+        {
+            return;
+        }
+
+        var ids = events.OfType<StatusChanged>().Select(e => e.RunId).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var db = new LogsDb(database.Options);
+            foreach (var chunk in ids.Chunk(500))
+            {
+                var rows = await db.Runs.Where(r => chunk.Contains(r.Id))
+                    .Select(r => new { r.Id, r.ProjectId, r.TaskId, r.Status, r.Agent })
+                    .ToListAsync(CancellationToken.None);
+                foreach (var row in rows)
+                {
+                    if (RunStatusExtensions.TryParseStatus(row.Status, out var status))
+                    {
+                        runEvents.Publish(new RunStatusEvent(row.Id, row.ProjectId, row.TaskId, status, row.Agent));
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Live views are a convenience: they reload on the next event; the ledger must go on writing.
+            LogEventsFailed(e);
+        }
+    }
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Reading run statuses for live subscribers failed")]
+    private partial void LogEventsFailed(Exception exception);
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..1997] + "..." : error;
 
