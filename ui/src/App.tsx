@@ -17,6 +17,16 @@ import { AgentsPage } from './pages/AgentsPage';
 import { ClusterPage } from './pages/ClusterPage';
 import { UsersPage } from './pages/UsersPage';
 
+/** The gopher's clock: a small inline mark, no emoji font needed. */
+export function Logo() {
+  return (
+    <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" style={{ verticalAlign: '-4px' }}>
+      <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" strokeWidth="2" />
+      <path d="M12 6v6l4 2" fill="none" stroke="var(--mantine-color-teal-6)" strokeWidth="2.2" strokeLinecap="round" />
+    </svg>
+  );
+}
+
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   return (
@@ -76,7 +86,7 @@ function Shell() {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('common.menu')} />
-            <Link to="/" style={{ textDecoration: 'none', color: 'inherit' }}><Title order={4}>🐹 GopherCron</Title></Link>
+            <Link to="/" style={{ textDecoration: 'none', color: 'inherit' }}><Title order={4}><Logo /> GopherCron</Title></Link>
             <LiveDot />
           </Group>
           <Group gap="xs" wrap="nowrap">

@@ -17,7 +17,7 @@ const en = {
   profile: { title: 'Profile', account: 'Account', admin: 'System administrator', member: 'User', created: 'Created' },
   dashboard: {
     title: 'Dashboard', runsPerDay: 'Runs per day', succeeded: 'Succeeded', failed: 'Failed', tasksPerProject: 'Tasks per project',
-    recentFailures: 'Recent failures', agentsOnline: 'Agents online', cluster: 'Cluster health', noFailures: 'No failures. 🎉', tasks: 'tasks', enabled: 'enabled',
+    recentFailures: 'Recent failures', agentsOnline: 'Agents online', cluster: 'Cluster health', noFailures: 'No failures.', tasks: 'tasks', enabled: 'enabled',
   },
   projects: {
     title: 'Projects', new: 'New project', edit: 'Edit project', deleteConfirm: 'Delete project {{name}} with all its tasks, runs and output?',
@@ -65,7 +65,7 @@ const zh: typeof en = {
   profile: { title: '个人资料', account: '账号', admin: '系统管理员', member: '普通用户', created: '创建时间' },
   dashboard: {
     title: '概览', runsPerDay: '每日运行次数', succeeded: '成功', failed: '失败', tasksPerProject: '各项目任务数',
-    recentFailures: '最近失败', agentsOnline: '在线节点', cluster: '集群状态', noFailures: '没有失败。🎉', tasks: '个任务', enabled: '个启用',
+    recentFailures: '最近失败', agentsOnline: '在线节点', cluster: '集群状态', noFailures: '没有失败。', tasks: '个任务', enabled: '个启用',
   },
   projects: {
     title: '项目', new: '新建项目', edit: '编辑项目', deleteConfirm: '删除项目 {{name}} 及其全部任务、运行记录和输出？',

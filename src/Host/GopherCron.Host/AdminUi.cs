@@ -32,12 +32,17 @@ internal static class AdminUi
 
         var files = new PhysicalFileProvider(Folder);
         var types = new FileExtensionContentTypeProvider();
-        app.MapGet(Path, () => Results.Redirect(Path + "/")).ExcludeFromDescription();
 
         // One endpoint for files and client-side routes (/admin/projects/3/tasks): a file that exists is sent, a path that
         // looks like a file (an extension, or under assets/) and does not exist is a 404, anything else is the app.
         app.MapGet(Path + "/{**route}", (string? route, HttpContext http) =>
         {
+            if (http.Request.Path.Value == Path)
+            {
+                // Routing ignores a trailing slash; the app's relative asset paths need it.
+                return Results.Redirect(Path + "/");
+            }
+
             route ??= "";
             var file = route.Length == 0 ? null : files.GetFileInfo(route);
             if (file is { Exists: true, IsDirectory: false, PhysicalPath: not null })

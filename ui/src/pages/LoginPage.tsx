@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { useAuth } from '../auth';
 import { ApiError } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { LanguageSwitch } from '../App';
+import { LanguageSwitch, Logo } from '../App';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -33,7 +33,7 @@ export function LoginPage() {
         >
           <Stack>
             <Group justify="space-between">
-              <Title order={3}>🐹 {t('login.title')}</Title>
+              <Title order={3}><Logo /> {t('login.title')}</Title>
             </Group>
             <LanguageSwitch />
             <TextInput label={t('login.account')} name="account" autoComplete="username" required value={account}
