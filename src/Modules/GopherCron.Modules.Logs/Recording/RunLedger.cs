@@ -340,7 +340,8 @@ internal sealed partial class RunLedger(
         await tx.CommitAsync(cancellationToken);
     }
 
-    // Subscribers see each status as stored (with its project, for scoping), read back after the commit.
+    // Subscribers see every status change of the batch, in order, with the run's project (for scoping) read back
+    // after the commit.
     private async Task PublishStatusChangesAsync(List<RunFeedEvent> events)
     {
         if (!runEvents.HasSubscribers)
@@ -348,32 +349,38 @@ internal sealed partial class RunLedger(
             return;
         }
 
-        var ids = events.OfType<StatusChanged>().Select(e => e.RunId).Distinct().ToList();
-        if (ids.Count == 0)
+        var changes = events.OfType<StatusChanged>().ToList();
+        if (changes.Count == 0)
         {
             return;
         }
 
         try
         {
+            var runs = new Dictionary<long, (long ProjectId, long TaskId, string? Agent)>();
             await using var db = new LogsDb(database.Options);
-            foreach (var chunk in ids.Chunk(500))
+            foreach (var chunk in changes.Select(c => c.RunId).Distinct().Chunk(500))
             {
                 var rows = await db.Runs.Where(r => chunk.Contains(r.Id))
-                    .Select(r => new { r.Id, r.ProjectId, r.TaskId, r.Status, r.Agent })
+                    .Select(r => new { r.Id, r.ProjectId, r.TaskId, r.Agent })
                     .ToListAsync(CancellationToken.None);
                 foreach (var row in rows)
                 {
-                    if (RunStatusExtensions.TryParseStatus(row.Status, out var status))
-                    {
-                        runEvents.Publish(new RunStatusEvent(row.Id, row.ProjectId, row.TaskId, status, row.Agent));
-                    }
+                    runs[row.Id] = (row.ProjectId, row.TaskId, row.Agent);
+                }
+            }
+
+            foreach (var change in changes)
+            {
+                if (runs.TryGetValue(change.RunId, out var run))
+                {
+                    runEvents.Publish(new RunStatusEvent(change.RunId, run.ProjectId, run.TaskId, change.Status, run.Agent));
                 }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Live views are a convenience: they reload on the next event; the ledger must go on writing.
+            // Live views are a convenience: they catch up on the next event; the ledger must go on writing.
             LogEventsFailed(e);
         }
     }
