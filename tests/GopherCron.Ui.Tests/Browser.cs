@@ -13,6 +13,10 @@ public sealed class BrowserFactAttribute : FactAttribute
         {
             Skip = "No Chromium found (/usr/bin/chromium, or CHROMIUM_PATH): install Debian's package chromium (scripts/test.sh does).";
         }
+        else if (!File.Exists(Path.Combine(Path.GetDirectoryName(Browser.HostDll)!, "admin", "index.html")))
+        {
+            Skip = "The host was built without its admin UI (npm was not found): install Node.js 20+ and npm and build again.";
+        }
     }
 }
 
