@@ -60,6 +60,11 @@ public sealed class AdminUiTests
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "demo" })).ToBeVisibleAsync();
         var projectUrl = page.Url;
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Projects" }).ClickAsync();
+        await Expect(page.GetByTestId("project-card")).ToHaveCountAsync(1);
+        await Browser.ShotAsync(page, "03b-projects");
+        await page.GetByTestId("project-card").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "demo" })).ToBeVisibleAsync();
 
         // A bad task: the API's errors appear beside the fields they name (cron, config.command).
         await page.GetByRole(AriaRole.Link, new() { Name = "New task" }).ClickAsync();

@@ -9,6 +9,7 @@ using GopherCron.Modules.Tasks.Dispatching;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace GopherCron.Modules.Tasks.Features;
 
@@ -28,8 +29,14 @@ internal static class StreamEvents
     private static readonly TimeSpan MembershipRefresh = TimeSpan.FromSeconds(5);
 
     public static RouteHandlerBuilder MapStreamEvents(this IEndpointRouteBuilder api) =>
-        api.MapGet("/events", (ClaimsPrincipal user, IRunEvents runs, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access, TimeProvider clock, CancellationToken ct) =>
-                TypedResults.ServerSentEvents(StreamAsync(user, runs, registry, directory, access, clock, ct)))
+        api.MapGet("/events", (ClaimsPrincipal user, IRunEvents runs, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access,
+                TimeProvider clock, IHostApplicationLifetime lifetime, HttpContext http) =>
+            {
+                // The stream never ends by itself: it ends when the client goes or the host stops (so shutdown is not held up).
+                var ends = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+                http.Response.RegisterForDispose(ends);
+                return TypedResults.ServerSentEvents(StreamAsync(user, runs, registry, directory, access, clock, ends.Token));
+            })
             .WithName(nameof(StreamEvents));
 
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
