@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Burger, Group, NavLink, SegmentedControl, Text, Title, Tooltip, useMantineColorScheme, Center, Loader, Indicator } from '@mantine/core';
+import { ActionIcon, AppShell, Burger, Group, NavLink, SegmentedControl, Text, Title, Tooltip, useMantineColorScheme, Center, Loader } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate, Link } from 'react-router';
@@ -54,12 +54,14 @@ function ThemeToggle() {
 }
 
 function LiveDot() {
+  const { t } = useTranslation();
   const { connected } = useLive();
+  const label = connected ? t('common.live') : t('common.offline');
   return (
-    <Tooltip label={connected ? 'live' : 'offline'}>
-      <Indicator color={connected ? 'green' : 'gray'} size={10} processing={connected} aria-label={connected ? 'live' : 'offline'} data-testid="live-indicator" data-connected={connected}>
-        <span style={{ display: 'inline-block', width: 4 }} />
-      </Indicator>
+    <Tooltip label={label}>
+      <span role="status" aria-label={label} data-testid="live-indicator" data-connected={connected}
+        style={{ display: 'inline-block', width: 10, height: 10, borderRadius: 5, flex: 'none',
+          background: connected ? 'var(--mantine-color-green-6)' : 'var(--mantine-color-gray-5)' }} />
     </Tooltip>
   );
 }

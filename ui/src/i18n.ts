@@ -7,7 +7,7 @@ const en = {
   common: {
     save: 'Save', cancel: 'Cancel', delete: 'Delete', create: 'Create', edit: 'Edit', search: 'Search', name: 'Name', remark: 'Remark',
     actions: 'Actions', loading: 'Loading…', none: 'Nothing here yet.', confirm: 'Are you sure?', back: 'Back', copy: 'Copy', copied: 'Copied',
-    language: 'Language', theme: 'Toggle light or dark', menu: 'Menu', yes: 'Yes', no: 'No', close: 'Close', refresh: 'Refresh',
+    language: 'Language', theme: 'Toggle light or dark', menu: 'Menu', yes: 'Yes', no: 'No', close: 'Close', refresh: 'Refresh', live: 'Live updates connected', offline: 'Live updates disconnected, reconnecting',
   },
   login: { title: 'Sign in to GopherCron', account: 'Account', password: 'Password', submit: 'Sign in' },
   password: {
@@ -55,7 +55,7 @@ const zh: typeof en = {
   common: {
     save: '保存', cancel: '取消', delete: '删除', create: '创建', edit: '编辑', search: '搜索', name: '名称', remark: '备注',
     actions: '操作', loading: '加载中…', none: '暂无数据。', confirm: '确定吗？', back: '返回', copy: '复制', copied: '已复制',
-    language: '语言', theme: '切换浅色或深色', menu: '菜单', yes: '是', no: '否', close: '关闭', refresh: '刷新',
+    language: '语言', theme: '切换浅色或深色', menu: '菜单', yes: '是', no: '否', close: '关闭', refresh: '刷新', live: '实时更新已连接', offline: '实时更新已断开，正在重连',
   },
   login: { title: '登录 GopherCron', account: '账号', password: '密码', submit: '登录' },
   password: {
