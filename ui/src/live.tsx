@@ -1,27 +1,36 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { readSse, type Agent, type RunEvent } from './api';
 
 interface LiveState {
   agents: Agent[] | null;
   connected: boolean;
   subscribe(listener: (e: RunEvent) => void): () => void;
+  onResync(callback: () => void): () => void;
 }
 
-const LiveContext = createContext<LiveState>({ agents: null, connected: false, subscribe: () => () => {} });
+const LiveContext = createContext<LiveState>({ agents: null, connected: false, subscribe: () => () => {}, onResync: () => () => {} });
 
 /** One event stream per signed-in tab (GET /api/v1/events): run status changes and the agent list, reconnecting on loss. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [connected, setConnected] = useState(false);
   const listeners = useRef(new Set<(e: RunEvent) => void>());
+  const resyncs = useRef(new Set<() => void>());
 
   useEffect(() => {
     const abort = new AbortController();
     let delay = 1000;
+    let connections = 0;
     const loop = async () => {
       while (!abort.signal.aborted) {
+        let opened = false;
         try {
           await readSse('/events', (e) => {
+            if (!opened) {
+              opened = true;
+              // After a reconnect, views reload what they show: events sent while the stream was down are gone.
+              if (connections++ > 0) resyncs.current.forEach((r) => r());
+            }
             setConnected(true);
             delay = 1000;
             if (e.event === 'agents') setAgents(JSON.parse(e.data) as Agent[]);
@@ -43,14 +52,19 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     return () => abort.abort();
   }, []);
 
-  const value: LiveState = {
-    agents,
-    connected,
-    subscribe(listener) {
-      listeners.current.add(listener);
-      return () => listeners.current.delete(listener);
-    },
-  };
+  const subscribe = useCallback((listener: (e: RunEvent) => void) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+  const onResync = useCallback((callback: () => void) => {
+    resyncs.current.add(callback);
+    return () => {
+      resyncs.current.delete(callback);
+    };
+  }, []);
+  const value = useMemo<LiveState>(() => ({ agents, connected, subscribe, onResync }), [agents, connected, subscribe, onResync]);
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
@@ -58,10 +72,14 @@ export function useLive(): LiveState {
   return useContext(LiveContext);
 }
 
-/** Calls `listener` for every run event while mounted. */
-export function useRunEvents(listener: (e: RunEvent) => void) {
+/** Calls `listener` for every run event while mounted, and `onResync` after the event stream reconnected. */
+export function useRunEvents(listener: (e: RunEvent) => void, onResync?: () => void) {
   const live = useLive();
   const latest = useRef(listener);
+  const resync = useRef(onResync);
   latest.current = listener;
-  useEffect(() => live.subscribe((e) => latest.current(e)), [live]);
+  resync.current = onResync;
+  const { subscribe, onResync: addResync } = live;
+  useEffect(() => subscribe((e) => latest.current(e)), [subscribe]);
+  useEffect(() => addResync(() => resync.current?.()), [addResync]);
 }

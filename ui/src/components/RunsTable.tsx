@@ -24,7 +24,7 @@ export function RunsTable({ projectId, taskId, taskNames }: { projectId: number;
   useRunEvents((e) => {
     if (e.projectId !== projectId || (taskId && e.taskId !== taskId)) return;
     void runs.reload();
-  });
+  }, () => void runs.reload());
 
   return (
     <div>

@@ -70,7 +70,6 @@ export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'c
     <Stack gap="sm">
       {Object.entries(properties).map(([key, prop]) => {
         const common = {
-          key,
           id: `${idPrefix}-${key}`,
           label: prop.title ?? key,
           description: prop.description,
@@ -82,36 +81,36 @@ export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'c
         switch (type) {
           case 'enum':
             return (
-              <Select {...common} clearable={!required.has(key)} data={(prop.enum ?? []).map((e) => String(e))}
+              <Select key={key} {...common} clearable={!required.has(key)} data={(prop.enum ?? []).map((e) => String(e))}
                 value={current === undefined ? null : String(current)} placeholder={prop.default !== undefined ? String(prop.default) : undefined}
                 onChange={(v) => set(key, v ?? undefined)} />
             );
           case 'boolean':
             return (
-              <Switch {...common} checked={current === undefined ? prop.default === true : current === true}
+              <Switch key={key} {...common} checked={current === undefined ? prop.default === true : current === true}
                 onChange={(e) => set(key, e.currentTarget.checked)} />
             );
           case 'integer':
           case 'number':
             return (
-              <NumberInput {...common} value={typeof current === 'number' ? current : ''} allowDecimal={type === 'number'}
+              <NumberInput key={key} {...common} value={typeof current === 'number' ? current : ''} allowDecimal={type === 'number'}
                 min={prop.minimum} max={prop.maximum} placeholder={prop.default !== undefined ? String(prop.default) : undefined}
                 onChange={(v) => set(key, typeof v === 'number' ? v : undefined)} />
             );
           case 'string':
             return MULTILINE.has(key) ? (
-              <Textarea {...common} autosize minRows={2} maxRows={12} value={typeof current === 'string' ? current : ''}
+              <Textarea key={key} {...common} autosize minRows={2} maxRows={12} value={typeof current === 'string' ? current : ''}
                 styles={{ input: { fontFamily: 'monospace' } }} placeholder={prop.default !== undefined ? String(prop.default) : undefined}
                 onChange={(e) => set(key, e.currentTarget.value)} />
             ) : (
-              <TextInput {...common} value={typeof current === 'string' ? current : ''}
+              <TextInput key={key} {...common} value={typeof current === 'string' ? current : ''}
                 placeholder={prop.default !== undefined ? String(prop.default) : undefined}
                 onChange={(e) => set(key, e.currentTarget.value)} />
             );
           case 'object':
             if (prop.additionalProperties && typeof prop.additionalProperties === 'object' && !prop.properties) {
               return (
-                <Textarea {...common} autosize minRows={2} placeholder="NAME=value" value={mapToLines(current)}
+                <Textarea key={key} {...common} autosize minRows={2} placeholder="NAME=value" value={mapToLines(current)}
                   styles={{ input: { fontFamily: 'monospace' } }}
                   onChange={(e) => {
                     const map = linesToMap(e.currentTarget.value);
@@ -119,14 +118,14 @@ export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'c
                   }} />
               );
             }
-            return <JsonField {...common} value={current} onChange={(v) => set(key, v)} />;
+            return <JsonField key={key} {...common} value={current} onChange={(v) => set(key, v)} />;
           case 'array':
             return (
-              <Textarea {...common} autosize minRows={2} value={listToLines(current)} styles={{ input: { fontFamily: 'monospace' } }}
+              <Textarea key={key} {...common} autosize minRows={2} value={listToLines(current)} styles={{ input: { fontFamily: 'monospace' } }}
                 onChange={(e) => set(key, linesToList(e.currentTarget.value, prop.items))} />
             );
           default:
-            return <JsonField {...common} value={current} onChange={(v) => set(key, v)} />;
+            return <JsonField key={key} {...common} value={current} onChange={(v) => set(key, v)} />;
         }
       })}
     </Stack>

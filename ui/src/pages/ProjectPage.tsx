@@ -35,7 +35,7 @@ function TasksTab({ project }: { project: Project }) {
   const tasks = useLoad((signal) => api<Paged<Task>>(`/projects/${project.id}/tasks?search=${encodeURIComponent(debounced)}&pageSize=500`, { signal }), [project.id, debounced]);
   useRunEvents((e) => {
     if (e.projectId === project.id) void tasks.reload();
-  });
+  }, () => void tasks.reload());
   const canManage = project.role !== 'viewer';
   return (
     <Stack>

@@ -65,6 +65,9 @@ export function TaskPage() {
       void task.reload();
       void active.reload();
     }
+  }, () => {
+    void task.reload();
+    void active.reload();
   });
 
   const act = (path: string) => {
