@@ -203,13 +203,15 @@ public sealed class AdminUiTests
     public async Task A_phone_sized_screen_navigates_master_to_detail()
     {
         await using var host = await Browser.StartHostAsync();
-        using (var client = host.CreateClient())
+        using var api = host.CreateClient();
         {
-            // The forced change is the other test's subject; here it is done through the API.
-            var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = "123456" });
+            // The forced change is the other test's subject; here it is done through the API (it ends that session).
+            var login = await api.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = "123456" });
             var token = (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
-            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-            (await client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "123456", newPassword = NewPassword })).EnsureSuccessStatusCode();
+            api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            (await api.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "123456", newPassword = NewPassword })).EnsureSuccessStatusCode();
+            login = await api.PostAsJsonAsync("/api/v1/auth/login", new { account = "admin", password = NewPassword });
+            api.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString());
         }
 
         using var playwright = await Playwright.CreateAsync();
@@ -254,5 +256,20 @@ public sealed class AdminUiTests
         // Nothing is wider than the screen.
         var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
         overflow.ShouldBeLessThanOrEqualTo(0);
+
+        // A run that fails anywhere the user can see is announced wherever they are, with a link to it.
+        var projectId = long.Parse(new Regex("/projects/(\\d+)").Match(page.Url).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var created = await api.PostAsJsonAsync($"/api/v1/projects/{projectId}/tasks", new { name = "breaks", cron = "0 0 1 1 *", config = new { command = "exit 7" } });
+        created.EnsureSuccessStatusCode();
+        var taskId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+        var run = await api.PostAsync($"/api/v1/projects/{projectId}/tasks/{taskId}/run", null);
+        var runId = (await run.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("runId").GetInt64();
+        var toast = page.GetByRole(AriaRole.Link, new() { Name = $"Run #{runId}" });
+        await Expect(toast).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "phone-05-failure-toast");
+        await toast.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/runs/{runId}$"));
+        await Expect(page.Locator("[data-status=failed]").First).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "phone-06-run");
     }
 }

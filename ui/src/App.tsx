@@ -3,7 +3,9 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation, useNavigate, Link } from 'react-router';
 import { useAuth } from './auth';
-import { LiveProvider, useLive } from './live';
+import { LiveProvider, useLive, useRunEvents } from './live';
+import { useRef } from 'react';
+import { notifications } from '@mantine/notifications';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { ProfilePage } from './pages/ProfilePage';
@@ -66,6 +68,24 @@ function LiveDot() {
   );
 }
 
+/** A toast when a run fails, timed out or was lost, at most one per task every 30 s (a task failing every second must not flood). */
+function FailureToasts() {
+  const { t } = useTranslation();
+  const last = useRef(new Map<number, number>());
+  useRunEvents((e) => {
+    if (!['failed', 'timedOut', 'lost'].includes(e.status)) return;
+    const now = Date.now();
+    if (now - (last.current.get(e.taskId) ?? 0) < 30_000) return;
+    last.current.set(e.taskId, now);
+    notifications.show({
+      color: 'red',
+      title: t('runs.notSucceeded'),
+      message: <><Link to={`/runs/${e.runId}`}>{t('runs.id')} #{e.runId}</Link>: {t(`status.${e.status}`)}</>,
+    });
+  });
+  return null;
+}
+
 function Shell() {
   const { t } = useTranslation();
   const { user, logout } = useAuth();
@@ -112,6 +132,7 @@ function Shell() {
         <Text size="xs" c="dimmed" mt="auto" p="xs">{user?.name} ({user?.account})</Text>
       </AppShell.Navbar>
       <AppShell.Main>
+        <FailureToasts />
         <Routes>
           <Route path="/" element={<DashboardPage />} />
           <Route path="/profile" element={<ProfilePage />} />

@@ -37,7 +37,7 @@ const en = {
   runs: {
     title: 'Runs', id: 'Run', task: 'Task', status: 'Status', trigger: 'Trigger', agent: 'Agent', scheduled: 'Scheduled', duration: 'Duration',
     output: 'Output', kill: 'Kill', download: 'Download', follow: 'Follow', exitCode: 'Exit code', error: 'Error', attempt: 'Attempt', live: 'live',
-    noOutput: '(no output)', killConfirm: 'Kill run {{id}}?',
+    noOutput: '(no output)', killConfirm: 'Kill run {{id}}?', notSucceeded: 'A run did not succeed',
   },
   status: { pending: 'pending', running: 'running', succeeded: 'succeeded', failed: 'failed', timedOut: 'timed out', killed: 'killed', skipped: 'skipped', lost: 'lost' },
   agents: { title: 'Agents', online: 'online', offline: 'offline', labels: 'Labels', version: 'Version', weight: 'Weight', heartbeat: 'Last heartbeat', executors: 'Executors', projects: 'Projects', all: 'all' },
@@ -85,7 +85,7 @@ const zh: typeof en = {
   runs: {
     title: '运行记录', id: '运行', task: '任务', status: '状态', trigger: '触发方式', agent: '节点', scheduled: '计划时间', duration: '耗时',
     output: '输出', kill: '终止', download: '下载', follow: '跟随', exitCode: '退出码', error: '错误', attempt: '第几次', live: '实时',
-    noOutput: '（无输出）', killConfirm: '终止运行 {{id}}？',
+    noOutput: '（无输出）', killConfirm: '终止运行 {{id}}？', notSucceeded: '有运行未成功',
   },
   status: { pending: '等待中', running: '运行中', succeeded: '成功', failed: '失败', timedOut: '超时', killed: '已终止', skipped: '已跳过', lost: '丢失' },
   agents: { title: '执行节点', online: '在线', offline: '离线', labels: '标签', version: '版本', weight: '权重', heartbeat: '最近心跳', executors: '执行器', projects: '项目', all: '全部' },

@@ -17,8 +17,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto">
       <ModalsProvider>
-        <Notifications position="top-right" />
         <BrowserRouter basename="/admin">
+          {/* Inside the router: a notification may carry a link to a run. */}
+          <Notifications position="top-right" />
           <AuthProvider>
             <App />
           </AuthProvider>
