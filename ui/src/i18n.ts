@@ -110,6 +110,8 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
+if (typeof document !== 'undefined') document.documentElement.lang = initialLanguage() === 'zh' ? 'zh-CN' : 'en';
+
 i18n.on('languageChanged', (lng) => {
   localStorage.setItem(LANGUAGE_KEY, lng);
   document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';

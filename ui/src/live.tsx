@@ -72,7 +72,14 @@ export function useLive(): LiveState {
   return useContext(LiveContext);
 }
 
-/** Calls `listener` for every run event while mounted, and `onResync` after the event stream reconnected. */
+/** How often views with `onResync` reload anyway while the tab is visible: the safety net for changes no event told. */
+export const REFRESH_MS = 15_000;
+
+/**
+ * Calls `listener` for every run event while mounted, and `onResync` after the event stream reconnected and every
+ * REFRESH_MS while the page is visible. The periodic reload covers runs recorded by another replica in cluster mode,
+ * whose events this replica's stream does not carry.
+ */
 export function useRunEvents(listener: (e: RunEvent) => void, onResync?: () => void) {
   const live = useLive();
   const latest = useRef(listener);
@@ -80,6 +87,14 @@ export function useRunEvents(listener: (e: RunEvent) => void, onResync?: () => v
   latest.current = listener;
   resync.current = onResync;
   const { subscribe, onResync: addResync } = live;
+  const periodic = onResync !== undefined;
   useEffect(() => subscribe((e) => latest.current(e)), [subscribe]);
   useEffect(() => addResync(() => resync.current?.()), [addResync]);
+  useEffect(() => {
+    if (!periodic) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') resync.current?.();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [periodic]);
 }
