@@ -161,6 +161,26 @@ public sealed class AdminUiTests
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Expect(page.GetByText("alice", new() { Exact = true })).ToBeVisibleAsync();
         await Browser.ShotAsync(page, "16-users");
+
+        // Members and roles: an unknown account is named beside the field; alice joins as a manager, then becomes a viewer.
+        await page.GotoAsync(projectUrl + "/members");
+        var account = page.GetByLabel("Account", new() { Exact = false });
+        await account.FillAsync("nobody-here");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add member" }).ClickAsync();
+        await Expect(account).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByText("No user has the account 'nobody-here'.")).ToBeVisibleAsync();
+        await account.FillAsync("alice");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Role", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "manager" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add member" }).ClickAsync();
+        var aliceRole = page.GetByRole(AriaRole.Textbox, new() { Name = "Role alice" });
+        await Expect(aliceRole).ToHaveValueAsync("manager");
+        await aliceRole.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "viewer" }).ClickAsync();
+        await Expect(aliceRole).ToHaveValueAsync("viewer");
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Role alice" })).ToHaveValueAsync("viewer");
+        await Browser.ShotAsync(page, "16b-project-members");
         await page.GetByRole(AriaRole.Link, new() { Name = "Profile" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Profile" })).ToBeVisibleAsync();
         await Browser.ShotAsync(page, "17-profile");

@@ -60,7 +60,7 @@ export function DashboardPage() {
         <Text fw={600} mb="sm">{t('dashboard.runsPerDay')}</Text>
         <div data-testid="runs-chart" style={{ height: 260 }}>
           {dashboard.data ? (
-            <BarChart h={250} data={chart} dataKey="date" type="stacked" withLegend
+            <BarChart h={250} data={chart} dataKey="date" type="stacked" withLegend yAxisProps={{ allowDecimals: false }}
               series={[{ name: t('dashboard.succeeded'), color: 'teal.6' }, { name: t('dashboard.failed'), color: 'red.6' }]} />
           ) : <Skeleton h={250} />}
         </div>
