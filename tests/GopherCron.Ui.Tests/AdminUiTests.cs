@@ -139,12 +139,37 @@ public sealed class AdminUiTests
         await Browser.ShotAsync(page, "12-project-members");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Agent token" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
-        await Expect(page.GetByTestId("project-token")).Not.ToContainTextAsync("•");
+        var token = page.GetByTestId("project-token");
+        await Expect(token).Not.ToContainTextAsync("•");
+        var oldToken = await token.TextContentAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+        await Expect(token).Not.ToHaveTextAsync(oldToken!);
         await Browser.ShotAsync(page, "13-project-token");
+
+        // Copy a task (it starts paused), and resume then pause the original.
+        await page.GotoAsync(projectUrl + "/tasks");
+        await page.GetByRole(AriaRole.Link, new() { Name = "hello", Exact = true }).ClickAsync();
+        await page.GetByTestId("resume").ClickAsync();
+        await Expect(page.GetByTestId("pause")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-status=scheduled], [data-status=running]").First).ToBeVisibleAsync();
+        await page.GetByTestId("pause").ClickAsync();
+        await Expect(page.GetByTestId("resume")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "hello (copy)" })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-status=paused]").First).ToBeVisibleAsync();
+        await Browser.ShotAsync(page, "13b-task-copied");
 
         // Agents, cluster, users, profile, and the dashboard with data.
         await page.GetByRole(AriaRole.Link, new() { Name = "Agents" }).ClickAsync();
         await Expect(page.GetByTestId("agents-table").GetByText("online")).ToBeVisibleAsync();
+        var weight = page.GetByRole(AriaRole.Textbox, new() { Name = "Weight embedded", Exact = false });
+        await weight.FillAsync("50");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save embedded", Exact = false }).ClickAsync();
+        await Expect(page.GetByText("Weight 50")).ToBeVisibleAsync();
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Weight embedded", Exact = false })).ToHaveValueAsync("50");
         await Browser.ShotAsync(page, "14-agents");
         await page.GetByRole(AriaRole.Link, new() { Name = "Cluster" }).ClickAsync();
         await Expect(page.GetByTestId("cluster-role")).ToHaveTextAsync("standalone");
@@ -186,7 +211,7 @@ public sealed class AdminUiTests
         await Browser.ShotAsync(page, "17-profile");
         await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "demo" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("2 tasks · 0 enabled")).ToBeVisibleAsync();
+        await Expect(page.GetByText("3 tasks · 0 enabled")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("runs-chart").Locator("svg").First).ToBeVisibleAsync();
         await Browser.ShotAsync(page, "18-dashboard");
 
