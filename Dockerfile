@@ -5,6 +5,14 @@
 #                                                     Database__Provider / Database__ConnectionString / Etcd__Endpoints
 #   docker build -t gophercron-agent --target agent .  the standalone agent
 
+# The admin web UI (ui/, React + Vite), built once with Node; the host serves it at /admin.
+FROM node:20-bookworm-slim AS ui
+WORKDIR /ui
+COPY ui/package.json ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY ui/ ./
+RUN npm run build
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files only, so the restore layer is cached across source edits.
@@ -24,12 +32,18 @@ COPY src/Modules/GopherCron.Modules.Tasks/GopherCron.Modules.Tasks.csproj src/Mo
 COPY src/Modules/GopherCron.Modules.Tasks.Contracts/GopherCron.Modules.Tasks.Contracts.csproj src/Modules/GopherCron.Modules.Tasks.Contracts/
 COPY src/Modules/GopherCron.Modules.Logs/GopherCron.Modules.Logs.csproj src/Modules/GopherCron.Modules.Logs/
 COPY src/Modules/GopherCron.Modules.Logs.Contracts/GopherCron.Modules.Logs.Contracts.csproj src/Modules/GopherCron.Modules.Logs.Contracts/
+COPY src/Modules/GopherCron.Modules.Reporting/GopherCron.Modules.Reporting.csproj src/Modules/GopherCron.Modules.Reporting/
 COPY src/Plugins/GopherCron.Plugins.Abstractions/GopherCron.Plugins.Abstractions.csproj src/Plugins/GopherCron.Plugins.Abstractions/
 COPY src/Plugins/GopherCron.Plugins.Shell/GopherCron.Plugins.Shell.csproj src/Plugins/GopherCron.Plugins.Shell/
+COPY src/Plugins/GopherCron.Plugins.Http/GopherCron.Plugins.Http.csproj src/Plugins/GopherCron.Plugins.Http/
+COPY src/Plugins/GopherCron.Plugins.Sql/GopherCron.Plugins.Sql.csproj src/Plugins/GopherCron.Plugins.Sql/
+COPY src/Plugins/GopherCron.Plugins.Container/GopherCron.Plugins.Container.csproj src/Plugins/GopherCron.Plugins.Container/
 RUN dotnet restore src/Host/GopherCron.Host/GopherCron.Host.csproj \
  && dotnet restore src/Agent/GopherCron.Agent.Service/GopherCron.Agent.Service.csproj
 COPY src/ src/
-# Publishing also lays out plugins/shell/ beside each binary (build/Plugin.targets).
+# The UI built in the Node stage: the host's publish copies ui/dist into admin/ (build/AdminUi.targets; no npm here).
+COPY --from=ui /ui/dist ui/dist/
+# Publishing also lays out plugins/<name>/ beside each binary (build/Plugin.targets).
 RUN dotnet publish src/Host/GopherCron.Host/GopherCron.Host.csproj -c Release --no-restore -o /out/host \
  && dotnet publish src/Agent/GopherCron.Agent.Service/GopherCron.Agent.Service.csproj -c Release --no-restore -o /out/agent
 

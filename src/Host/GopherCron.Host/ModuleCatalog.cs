@@ -1,5 +1,6 @@
 using GopherCron.Modules.Logs;
 using GopherCron.Modules.Projects;
+using GopherCron.Modules.Reporting;
 using GopherCron.Modules.Shared;
 using GopherCron.Modules.Tasks;
 using GopherCron.Modules.Users;
@@ -17,12 +18,14 @@ internal static class ModuleCatalog
             .AddModule<ProjectsModule>()
             // Logs before Tasks: hosted services stop in reverse order, so the run ledger drains last.
             .AddModule<LogsModule>()
-            .AddModule<TasksModule>();
+            .AddModule<TasksModule>()
+            .AddModule<ReportingModule>();
     }
 
     public static IEndpointRouteBuilder MapModules(this IEndpointRouteBuilder app) => app
         .MapModule<UsersModule>()
         .MapModule<ProjectsModule>()
         .MapModule<LogsModule>()
-        .MapModule<TasksModule>();
+        .MapModule<TasksModule>()
+        .MapModule<ReportingModule>();
 }

@@ -27,6 +27,7 @@ await app.Services.GetRequiredService<MigrationRunner>().MigrateAsync(app.Lifeti
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.MapAdminUi();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseLeaderForwarding();

@@ -27,6 +27,8 @@ public sealed class LogsModule : IModule
         services.AddMigrations(Name, LogsMigrations.All);
         services.AddScoped(sp => new LogsDb(sp.GetRequiredService<Database>().Options));
         services.AddSingleton<RunFeed>();
+        services.AddSingleton<RunEvents>();
+        services.AddSingleton<IRunEvents>(sp => sp.GetRequiredService<RunEvents>());
         services.AddSingleton<RunLedger>();
         services.AddSingleton<IRunLedger>(sp => sp.GetRequiredService<RunLedger>());
         services.AddHostedService(sp => sp.GetRequiredService<RunLedger>());

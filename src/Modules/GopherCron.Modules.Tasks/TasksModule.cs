@@ -57,6 +57,7 @@ public sealed class TasksModule : IModule
         api.MapListAgents();
         api.MapListExecutors();
         api.MapSetAgentWeight();
+        api.MapStreamEvents();
 
         var tasks = api.MapGroup("/projects/{projectId:long}/tasks");
         tasks.MapCreateTask();
@@ -66,5 +67,6 @@ public sealed class TasksModule : IModule
         tasks.MapDeleteTask();
         tasks.MapPauseResumeTask();
         tasks.MapRunTaskNow();
+        tasks.MapCopyTask();
     }
 }

@@ -42,16 +42,32 @@ internal sealed class ListTaskRunsValidator : AbstractValidator<ListTaskRunsQuer
 
 internal static class ListTaskRuns
 {
-    public static RouteHandlerBuilder MapListTaskRuns(this IEndpointRouteBuilder group) =>
-        group.MapGet("/projects/{projectId:long}/tasks/{taskId:long}/runs", HandleAsync)
+    public static IEndpointRouteBuilder MapListTaskRuns(this IEndpointRouteBuilder group)
+    {
+        group.MapGet("/projects/{projectId:long}/tasks/{taskId:long}/runs",
+                (long projectId, long taskId, ListTaskRunsQuery query, LogsDb db, CancellationToken ct) => HandleAsync(projectId, taskId, query, db, ct))
             .WithName(nameof(ListTaskRuns))
             .RequireProjectRole(ProjectRole.Viewer)
             .WithValidation<ListTaskRunsQuery>();
 
+        // Every run of the project (the admin UI's run history), newest first.
+        group.MapGet("/projects/{projectId:long}/runs",
+                (long projectId, ListTaskRunsQuery query, LogsDb db, CancellationToken ct) => HandleAsync(projectId, null, query, db, ct))
+            .WithName("ListProjectRuns")
+            .RequireProjectRole(ProjectRole.Viewer)
+            .WithValidation<ListTaskRunsQuery>();
+        return group;
+    }
+
     private static async Task<Ok<PagedList<RunResponse>>> HandleAsync(
-        long projectId, long taskId, ListTaskRunsQuery query, LogsDb db, CancellationToken cancellationToken)
+        long projectId, long? taskId, ListTaskRunsQuery query, LogsDb db, CancellationToken cancellationToken)
     {
-        var runs = db.Runs.Where(r => r.ProjectId == projectId && r.TaskId == taskId);
+        var runs = db.Runs.Where(r => r.ProjectId == projectId);
+        if (taskId is not null)
+        {
+            runs = runs.Where(r => r.TaskId == taskId);
+        }
+
         if (query.Status is not null && RunStatusExtensions.TryParseStatus(query.Status, out var status))
         {
             var wire = status.ToWire();

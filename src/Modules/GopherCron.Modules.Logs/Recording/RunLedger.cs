@@ -26,6 +26,7 @@ namespace GopherCron.Modules.Logs.Recording;
 internal sealed partial class RunLedger(
     Database database,
     RunFeed feed,
+    RunEvents runEvents,
     IOptions<LogsOptions> options,
     TimeProvider clock,
     IMeterFactory meters,
@@ -74,6 +75,7 @@ internal sealed partial class RunLedger(
             if (ids.TryGetValue((claim.TaskId, claim.FireAt?.ToUnixMs(), claim.Slot), out var id))
             {
                 result.Add(new ClaimedRun(id, claim));
+                runEvents.Publish(new RunStatusEvent(id, claim.ProjectId, claim.TaskId, claim.Status, claim.Agent));
                 if (claim.Status.IsTerminal())
                 {
                     _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
@@ -255,6 +257,8 @@ internal sealed partial class RunLedger(
             feed.Publish(feedEvent);
         }
 
+        await PublishStatusChangesAsync(events);
+
         foreach (var write in batch)
         {
             switch (write)
@@ -356,6 +360,54 @@ internal sealed partial class RunLedger(
 
         await tx.CommitAsync(cancellationToken);
     }
+
+    // Subscribers see every status change of the batch, in order, with the run's project (for scoping) read back
+    // after the commit.
+    private async Task PublishStatusChangesAsync(List<RunFeedEvent> events)
+    {
+        if (!runEvents.HasSubscribers)
+        {
+            return;
+        }
+
+        var changes = events.OfType<StatusChanged>().ToList();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var runs = new Dictionary<long, (long ProjectId, long TaskId, string? Agent)>();
+            await using var db = new LogsDb(database.Options);
+            foreach (var chunk in changes.Select(c => c.RunId).Distinct().Chunk(500))
+            {
+                var rows = await db.Runs.Where(r => chunk.Contains(r.Id))
+                    .Select(r => new { r.Id, r.ProjectId, r.TaskId, r.Agent })
+                    .ToListAsync(CancellationToken.None);
+                foreach (var row in rows)
+                {
+                    runs[row.Id] = (row.ProjectId, row.TaskId, row.Agent);
+                }
+            }
+
+            foreach (var change in changes)
+            {
+                if (runs.TryGetValue(change.RunId, out var run))
+                {
+                    runEvents.Publish(new RunStatusEvent(change.RunId, run.ProjectId, run.TaskId, change.Status, run.Agent));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Live views are a convenience: they catch up on the next event; the ledger must go on writing.
+            LogEventsFailed(e);
+        }
+    }
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Reading run statuses for live subscribers failed")]
+    private partial void LogEventsFailed(Exception exception);
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..1997] + "..." : error;
 

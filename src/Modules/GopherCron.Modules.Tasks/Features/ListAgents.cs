@@ -55,15 +55,20 @@ internal static class ListAgents
     }
 
     private static async Task<IResult> ListVisibleAsync(
+        ClaimsPrincipal user, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await VisibleAsync(user, registry, directory, access, clock, cancellationToken));
+
+    /// <summary>The agents the caller may see: every one for system administrators, else those serving a visible project.</summary>
+    internal static async Task<List<AgentResponse>> VisibleAsync(
         ClaimsPrincipal user, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.IsSystemAdmin())
         {
-            return TypedResults.Ok(Serving(registry, directory, clock, _ => true));
+            return Serving(registry, directory, clock, _ => true);
         }
 
         var visible = (await access.VisibleProjectIdsAsync(user, cancellationToken)).ToHashSet();
-        return TypedResults.Ok(Serving(registry, directory, clock, projects => projects is null || projects.Any(visible.Contains)));
+        return Serving(registry, directory, clock, projects => projects is null || projects.Any(visible.Contains));
     }
 
     // Connected agents first-hand, plus agents registered in etcd that are not connected here.
