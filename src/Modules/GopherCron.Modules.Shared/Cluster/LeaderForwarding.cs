@@ -126,7 +126,15 @@ public static class LeaderForwarding
                 }
 
                 await using var stream = await response.Content.ReadAsStreamAsync(http.RequestAborted);
-                await stream.CopyToAsync(http.Response.Body, http.RequestAborted);
+                try
+                {
+                    await stream.CopyToAsync(http.Response.Body, http.RequestAborted);
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && !http.RequestAborted.IsCancellationRequested)
+                {
+                    // The leader went away mid-answer (a long stream such as /events): end ours; the client reconnects.
+                    http.Abort();
+                }
             }
         }
     }

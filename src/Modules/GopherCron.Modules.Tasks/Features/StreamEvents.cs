@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Threading.Channels;
 using GopherCron.Modules.Logs.Contracts;
 using GopherCron.Modules.Projects.Contracts;
+using GopherCron.Modules.Shared.Cluster;
 using GopherCron.Modules.Shared.Security;
 using GopherCron.Modules.Tasks.Dispatching;
 using Microsoft.AspNetCore.Builder;
@@ -30,14 +31,17 @@ internal static class StreamEvents
 
     public static RouteHandlerBuilder MapStreamEvents(this IEndpointRouteBuilder api) =>
         api.MapGet("/events", (ClaimsPrincipal user, IRunEvents runs, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access,
-                TimeProvider clock, IHostApplicationLifetime lifetime, HttpContext http) =>
+                TimeProvider clock, IHostApplicationLifetime lifetime, ILeadership leadership, HttpContext http) =>
             {
-                // The stream never ends by itself: it ends when the client goes or the host stops (so shutdown is not held up).
-                var ends = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+                // The stream never ends by itself: it ends when the client goes or the host stops (so shutdown is not held
+                // up), and with several replicas when this one stops leading: runs and agents are then reported elsewhere,
+                // and the client's reconnect reaches the new leader (followers forward this stream to the leader).
+                var ends = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, leadership.LeadershipToken);
                 http.Response.RegisterForDispose(ends);
                 return TypedResults.ServerSentEvents(StreamAsync(user, runs, registry, directory, access, clock, ends.Token));
             })
-            .WithName(nameof(StreamEvents));
+            .WithName(nameof(StreamEvents))
+            .ServedByLeader();
 
     private static async IAsyncEnumerable<SseItem<object>> StreamAsync(
         ClaimsPrincipal user, IRunEvents runs, AgentRegistry registry, EtcdAgentDirectory directory, IProjectAccess access,
