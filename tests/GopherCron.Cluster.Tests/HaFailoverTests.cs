@@ -184,6 +184,23 @@ public sealed class HaFailoverTests(HaClusterFixture fixture, ITestOutputHelper 
         var agents = JsonNode.Parse(await one.GetStringAsync("/api/v1/agents"))!.AsArray();
         agents.Select(a => a!["name"]!.GetValue<string>()).Where(n => n.StartsWith("ha-agent", StringComparison.Ordinal)).Distinct().Count().ShouldBe(2);
 
+        // The UI's live stream, forwarded to the leader: its first event lists the agents connected there.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events"))
+        using (var response = await two.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var first = "";
+            while (!first.Contains("\n\n", StringComparison.Ordinal) && !first.Contains("ha-agent2", StringComparison.Ordinal))
+            {
+                first += await reader.ReadLineAsync(timeout.Token) + "\n";
+            }
+
+            first.ShouldContain("event: agents");
+            first.ShouldContain("ha-agent1");
+        }
+
         // A task created through a follower is scheduled by the leader.
         var created = DateTimeOffset.UtcNow;
         var marker = Path.Combine(Path.GetDirectoryName(Ha.ExecutionsFile)!, "follower-task.log");
