@@ -31,6 +31,9 @@ function fromTask(task: Task | null): Draft {
   };
 }
 
+/** The API's name for a form field, where it differs from the draft's. */
+const apiFieldOf: Partial<Record<keyof Draft, string>> = { retryAttempts: 'retry.attempts', retryBackoff: 'retry.backoffSeconds' };
+
 /** Create or edit a task: cron helper, executor form from the executor's schema, and every API error beside its field. */
 export function TaskEditPage() {
   const { t } = useTranslation();
@@ -47,15 +50,21 @@ export function TaskEditPage() {
     if (existing.data) setDraft(fromTask(existing.data));
   }, [existing.data]);
 
+  // A field's error stays beside it until the field is edited (then it is the user's new value, not the refused one).
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
   const apiError = error instanceof ApiError ? error : null;
-  const f = (name: string) => apiError?.field(name);
+  const f = (name: string) => (edited.has(name) ? undefined : apiError?.field(name));
   const executor = executors.data?.executors.find((e) => e.kind === draft.executor);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const configErrors = useMemo(() => apiError?.fieldsUnder('config') ?? {}, [apiError]);
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setEdited((e) => new Set(e).add(apiFieldOf[key] ?? key));
+  };
+  const configErrors = useMemo(() => (edited.has('config') ? {} : apiError?.fieldsUnder('config') ?? {}), [apiError, edited]);
 
   const submit = () => {
     setBusy(true);
     setError(null);
+    setEdited(new Set());
     const body = {
       name: draft.name, cron: draft.cron, timeZone: draft.timeZone || undefined, executor: draft.executor, config: draft.config,
       timeoutSeconds: draft.timeoutSeconds === '' ? undefined : draft.timeoutSeconds, enabled: draft.enabled, overlap: draft.overlap,
@@ -108,7 +117,7 @@ export function TaskEditPage() {
               <Select label={t('tasks.misfire')} data={['skip', 'fireOnce', 'fireAll']} value={draft.misfire} onChange={(v) => set('misfire', v ?? 'skip')} error={f('misfire')} />
               <NumberInput label={t('tasks.retryAttempts')} min={0} max={10} value={draft.retryAttempts} onChange={(v) => set('retryAttempts', typeof v === 'number' ? v : '')} error={f('retry.attempts')} />
               <NumberInput label={t('tasks.retryBackoff')} min={0} value={draft.retryBackoff} onChange={(v) => set('retryBackoff', typeof v === 'number' ? v : '')} error={f('retry.backoffSeconds')} />
-              <Textarea label={t('tasks.labels')} placeholder="zone=north" autosize minRows={1} value={draft.labels} onChange={(e) => set('labels', e.currentTarget.value)} error={apiError?.field('labels') ?? (Object.values(apiError?.fieldsUnder('labels') ?? {}).join(' ') || undefined)} />
+              <Textarea label={t('tasks.labels')} placeholder="zone=north" autosize minRows={1} value={draft.labels} onChange={(e) => set('labels', e.currentTarget.value)} error={edited.has('labels') ? undefined : apiError?.field('labels') ?? (Object.values(apiError?.fieldsUnder('labels') ?? {}).join(' ') || undefined)} />
             </SimpleGrid>
             <Group mt="md">
               <Switch label={t('tasks.enabledField')} checked={draft.enabled} onChange={(e) => set('enabled', e.currentTarget.checked)} />
