@@ -1,0 +1,51 @@
+using GopherCron.Modules.Logs;
+using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Shared;
+using GopherCron.Modules.Shared.Data;
+using LinqToDB.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GopherCron.Logs.Tests;
+
+/// <summary>The run ledger on a real SQLite file, as the embedded default runs it.</summary>
+public sealed class RunLedgerClaimTests : IAsyncLifetime
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"gophercron-ledger-{Guid.NewGuid():N}.db");
+    private IHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["Database:Provider"] = "sqlite";
+        builder.Configuration["Database:ConnectionString"] = $"Data Source={_path}";
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddGopherCronShared();
+        builder.AddModule<LogsModule>();
+        _host = builder.Build();
+        await _host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(CancellationToken.None);
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_writer_waits_for_the_sqlite_lock_in_sqlite_itself()
+    {
+        // busy_timeout set on every connection: SQLite's own handler waits for the write lock in steps of a few ms
+        // instead of Microsoft.Data.Sqlite's fixed 150 ms sleeps between retries.
+        await using var db = _host.Services.GetRequiredService<Database>().Open();
+        var timeout = await db.ExecuteAsync<long>("PRAGMA busy_timeout");
+        timeout.ShouldBe(30_000);
+    }
+}
