@@ -40,6 +40,24 @@ public sealed class RunLedgerClaimTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_large_batch_of_fires_is_claimed_whole_across_several_statements_and_only_once()
+    {
+        var ledger = _host.Services.GetRequiredService<IRunLedger>();
+        var at = DateTimeOffset.UtcNow;
+        var claims = Enumerable.Range(1, 1_000)
+            .Select(task => new RunClaim { ProjectId = 1, TaskId = task, FireAt = at, Trigger = RunTrigger.Cron, ScheduledAt = at, Term = 1 })
+            .ToList();
+
+        var first = await ledger.ClaimAsync(claims, CancellationToken.None);
+        var again = await ledger.ClaimAsync(claims, CancellationToken.None);
+
+        first.Count.ShouldBe(1_000);
+        first.Select(r => r.RunId).Distinct().Count().ShouldBe(1_000);
+        first.Select(r => r.Claim.TaskId).ShouldBe(claims.Select(c => c.TaskId));
+        again.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_writer_waits_for_the_sqlite_lock_in_sqlite_itself()
     {
         // busy_timeout set on every connection: SQLite's own handler waits for the write lock in steps of a few ms

@@ -31,7 +31,12 @@ internal sealed partial class RunLedger(
     ILogger<RunLedger> logger) : BackgroundService, IRunLedger
 {
     private const int MaxBatch = 2000;
-    private const int ClaimRowsPerStatement = 400;
+    // Rows per multi-row claim INSERT. MySQL wants few round trips. SQLite is in process, but Microsoft.Data.Sqlite
+    // binds every parameter by name and SQLite finds a name by a linear scan of the statement's parameters, so binding
+    // costs rows x parameters per statement: 400 rows (~5,000 parameters) made claiming 1,000 fires take most of a
+    // second (load-tests lateness, docs/benchmarks.md). Small statements keep the scan short.
+    private const int ClaimRowsPerStatementMySql = 400;
+    private const int ClaimRowsPerStatementSqlite = 16;
 
     private readonly Channel<LedgerWrite> _writes = Channel.CreateUnbounded<LedgerWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -50,9 +55,10 @@ internal sealed partial class RunLedger(
         await using var db = new LogsDb(database.Options);
         await using (var tx = await db.BeginTransactionAsync(cancellationToken))
         {
-            for (var offset = 0; offset < claims.Count; offset += ClaimRowsPerStatement)
+            var rowsPerStatement = database.Dialect == SqlDialect.Sqlite ? ClaimRowsPerStatementSqlite : ClaimRowsPerStatementMySql;
+            for (var offset = 0; offset < claims.Count; offset += rowsPerStatement)
             {
-                var count = Math.Min(ClaimRowsPerStatement, claims.Count - offset);
+                var count = Math.Min(rowsPerStatement, claims.Count - offset);
                 var (sql, parameters) = BuildClaimInsert(claims, offset, count, batch, now);
                 await db.ExecuteAsync(sql, cancellationToken, parameters);
             }
