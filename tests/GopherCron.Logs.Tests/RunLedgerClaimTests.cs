@@ -1,7 +1,9 @@
 using GopherCron.Modules.Logs;
 using GopherCron.Modules.Logs.Contracts;
+using GopherCron.Modules.Logs.Data;
 using GopherCron.Modules.Shared;
 using GopherCron.Modules.Shared.Data;
+using LinqToDB.Async;
 using LinqToDB.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +57,32 @@ public sealed class RunLedgerClaimTests : IAsyncLifetime
         first.Select(r => r.RunId).Distinct().Count().ShouldBe(1_000);
         first.Select(r => r.Claim.TaskId).ShouldBe(claims.Select(c => c.TaskId));
         again.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Starts_and_finishes_reach_the_run_row_and_a_late_result_corrects_a_run_marked_lost()
+    {
+        var ledger = _host.Services.GetRequiredService<IRunLedger>();
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var claimed = await ledger.ClaimAsync(
+            [.. new[] { 1L, 2L }.Select(task => new RunClaim { ProjectId = 1, TaskId = task, FireAt = at, Trigger = RunTrigger.Cron, ScheduledAt = at, Term = 1 })],
+            CancellationToken.None);
+        var (done, lost) = (claimed[0].RunId, claimed[1].RunId);
+
+        ledger.RecordStarted(done, "agent-a", at.AddMilliseconds(5));
+        ledger.RecordFinished(done, RunStatus.Succeeded, 0, null, at.AddMilliseconds(9));
+        ledger.RecordStarted(lost, "agent-b", at.AddMilliseconds(6));
+        ledger.RecordFinished(lost, RunStatus.Lost, null, "agent vanished", at.AddMilliseconds(7));
+        ledger.RecordFinished(lost, RunStatus.Failed, 3, "exit 3", at.AddMilliseconds(8));
+        await ledger.FlushAsync(CancellationToken.None);
+
+        await using var db = new LogsDb(_host.Services.GetRequiredService<Database>().Options);
+        var rows = (await db.Runs.OrderBy(r => r.Id).ToListAsync())
+            .Select(r => (r.Id, r.Status, r.StartedAt, r.FinishedAt, r.Agent, r.ExitCode, r.Error));
+        rows.ShouldBe([
+            (done, "succeeded", at.AddMilliseconds(5).ToUnixTimeMilliseconds(), at.AddMilliseconds(9).ToUnixTimeMilliseconds(), "agent-a", 0, null),
+            (lost, "failed", at.AddMilliseconds(6).ToUnixTimeMilliseconds(), at.AddMilliseconds(8).ToUnixTimeMilliseconds(), "agent-b", 3, "exit 3"),
+        ]);
     }
 
     [Fact]

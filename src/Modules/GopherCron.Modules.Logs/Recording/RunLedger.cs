@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
@@ -297,26 +298,18 @@ internal sealed partial class RunLedger(
             return;
         }
 
-        var pending = RunStatus.Pending.ToWire();
-        var running = RunStatus.Running.ToWire();
-        var lost = RunStatus.Lost.ToWire();
         await using var db = new LogsDb(database.Options);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await using var updates = new RunUpdates(db);
         foreach (var write in plan)
         {
             switch (write)
             {
                 case PlannedWrite.Start s:
-                    await db.Runs.Where(r => r.Id == s.RunId && r.Status == pending)
-                        .Set(r => r.Status, running).Set(r => r.StartedAt, s.At).Set(r => r.Agent, s.Agent)
-                        .UpdateAsync(cancellationToken);
+                    await updates.StartAsync(s, cancellationToken);
                     break;
                 case PlannedWrite.Finish f:
-                    // A real result outranks a guess: a run marked lost is corrected when its result arrives late.
-                    await db.Runs.Where(r => r.Id == f.RunId && (r.Status == pending || r.Status == running || r.Status == lost))
-                        .Set(r => r.Status, f.Status).Set(r => r.ExitCode, f.ExitCode).Set(r => r.Error, f.Error)
-                        .Set(r => r.FinishedAt, f.At).Set(r => r.OutputBytes, f.OutputBytes).Set(r => r.OutputTruncated, f.Truncated)
-                        .UpdateAsync(cancellationToken);
+                    await updates.FinishAsync(f, cancellationToken);
                     break;
                 case PlannedWrite.OutputChange { Operation: OutputOperation.Insert insert } o:
                     await db.InsertAsync(new OutputRow { RunId = o.RunId, Sequence = insert.Sequence, Content = insert.Text }, token: cancellationToken);
@@ -340,6 +333,76 @@ internal sealed partial class RunLedger(
         }
 
         await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The start and finish updates, most of every batch, as two statements prepared once per batch and re-bound per
+    /// run. A LINQ update is translated anew on every call, which made the ledger's writer the busiest thread under
+    /// load, and its long transactions kept the scheduler's claims waiting for the lock (docs/benchmarks.md).
+    /// </summary>
+    private sealed class RunUpdates(LogsDb db) : IAsyncDisposable
+    {
+        private static readonly string Pending = RunStatus.Pending.ToWire();
+        private static readonly string Running = RunStatus.Running.ToWire();
+        private static readonly string Lost = RunStatus.Lost.ToWire();
+        private DbCommand? _start;
+        private DbCommand? _finish;
+
+        public Task StartAsync(PlannedWrite.Start s, CancellationToken cancellationToken)
+        {
+            _start ??= Prepare("UPDATE runs SET status = @running, started_at = @at, agent = @agent WHERE id = @id AND status = @pending",
+                "running", "at", "agent", "id", "pending");
+            return ExecuteAsync(_start, cancellationToken, Running, s.At, s.Agent, s.RunId, Pending);
+        }
+
+        // A real result outranks a guess: a run marked lost is corrected when its result arrives late.
+        public Task FinishAsync(PlannedWrite.Finish f, CancellationToken cancellationToken)
+        {
+            _finish ??= Prepare(
+                "UPDATE runs SET status = @status, exit_code = @exit, error = @error, finished_at = @at, output_bytes = @bytes, " +
+                "output_truncated = @truncated WHERE id = @id AND status IN (@pending, @running, @lost)",
+                "status", "exit", "error", "at", "bytes", "truncated", "id", "pending", "running", "lost");
+            return ExecuteAsync(_finish, cancellationToken, f.Status, f.ExitCode, f.Error, f.At, f.OutputBytes, f.Truncated, f.RunId, Pending, Running, Lost);
+        }
+
+        private DbCommand Prepare(string sql, params string[] names)
+        {
+            var command = db.OpenDbConnection().CreateCommand();
+            command.Transaction = db.Transaction;
+            command.CommandText = sql;
+            foreach (var name in names)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                command.Parameters.Add(parameter);
+            }
+
+            command.Prepare();
+            return command;
+        }
+
+        private static async Task ExecuteAsync(DbCommand command, CancellationToken cancellationToken, params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_start is not null)
+            {
+                await _start.DisposeAsync();
+            }
+
+            if (_finish is not null)
+            {
+                await _finish.DisposeAsync();
+            }
+        }
     }
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..1997] + "..." : error;
