@@ -70,7 +70,8 @@ internal static class KneeScenario
         if (kneeOf.TryGetValue(FiringSystems.GopherCron, out var ours))
         {
             var peers = kneeOf.Where(k => k.Key != FiringSystems.GopherCron).ToList();
-            var ahead = peers.All(p => ours.Rate > p.Value.Rate || (!ours.Reached && ours.Rate >= p.Value.Rate));
+            // Ahead means a higher knee, or still holding at a rate where the peer had already given way.
+            var ahead = peers.All(p => ours.Rate > p.Value.Rate || (!ours.Reached && p.Value.Reached && ours.Rate >= p.Value.Rate));
             report.Target("GopherCron's knee above every peer's", "every peer",
                 string.Join(", ", kneeOf.Select(k => $"{k.Key} {Fmt.N((long)k.Value.Rate)}{(k.Value.Reached ? "" : "+")}")), ahead);
             report.Summary("ahead_on_knee", ahead ? "yes" : "no");
