@@ -32,12 +32,10 @@ internal sealed partial class RunLedger(
     ILogger<RunLedger> logger) : BackgroundService, IRunLedger
 {
     private const int MaxBatch = 2000;
-    // Rows per multi-row claim INSERT. MySQL wants few round trips. SQLite is in process, but Microsoft.Data.Sqlite
-    // binds every parameter by name and SQLite finds a name by a linear scan of the statement's parameters, so binding
-    // costs rows x parameters per statement: 400 rows (~5,000 parameters) made claiming 1,000 fires take most of a
-    // second (load-tests lateness, docs/benchmarks.md). Small statements keep the scan short.
-    private const int ClaimRowsPerStatementMySql = 400;
-    private const int ClaimRowsPerStatementSqlite = 16;
+    // Rows per multi-row claim INSERT on MySQL, where round trips cost. SQLite claims row by row (ClaimOnSqliteAsync).
+    private const int ClaimRowsPerStatement = 400;
+
+    private const string ClaimColumns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
 
     private readonly Channel<LedgerWrite> _writes = Channel.CreateUnbounded<LedgerWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -53,13 +51,17 @@ internal sealed partial class RunLedger(
 
         var batch = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(int.MaxValue);
         var now = clock.GetUtcNow().ToUnixMs();
+        if (database.Dialect == SqlDialect.Sqlite)
+        {
+            return await ClaimOnSqliteAsync(claims, batch, now, cancellationToken);
+        }
+
         await using var db = new LogsDb(database.Options);
         await using (var tx = await db.BeginTransactionAsync(cancellationToken))
         {
-            var rowsPerStatement = database.Dialect == SqlDialect.Sqlite ? ClaimRowsPerStatementSqlite : ClaimRowsPerStatementMySql;
-            for (var offset = 0; offset < claims.Count; offset += rowsPerStatement)
+            for (var offset = 0; offset < claims.Count; offset += ClaimRowsPerStatement)
             {
-                var count = Math.Min(rowsPerStatement, claims.Count - offset);
+                var count = Math.Min(ClaimRowsPerStatement, claims.Count - offset);
                 var (sql, parameters) = BuildClaimInsert(claims, offset, count, batch, now);
                 await db.ExecuteAsync(sql, cancellationToken, parameters);
             }
@@ -77,21 +79,75 @@ internal sealed partial class RunLedger(
         {
             if (ids.TryGetValue((claim.TaskId, claim.FireAt?.ToUnixMs(), claim.Slot), out var id))
             {
-                result.Add(new ClaimedRun(id, claim));
-                if (claim.Status.IsTerminal())
-                {
-                    _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
-                }
+                Claimed(result, id, claim);
             }
         }
 
         return result;
     }
 
+    private void Claimed(List<ClaimedRun> result, long runId, RunClaim claim)
+    {
+        result.Add(new ClaimedRun(runId, claim));
+        if (claim.Status.IsTerminal())
+        {
+            _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
+        }
+    }
+
+    /// <summary>
+    /// SQLite is in process, so round trips cost nothing: one prepared single-row INSERT ... RETURNING id, re-bound per
+    /// claim in one transaction. The multi-row form was slower here: Microsoft.Data.Sqlite binds each parameter by
+    /// name and SQLite finds a name by a linear scan of the statement's parameters, so a 400-row statement (~5,000
+    /// parameters) cost rows x parameters to bind (the lateness benchmark's profile, docs/benchmarks.md).
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedRun>> ClaimOnSqliteAsync(IReadOnlyList<RunClaim> claims, long batch, long now, CancellationToken cancellationToken)
+    {
+        var result = new List<ClaimedRun>(claims.Count);
+        await using var db = new LogsDb(database.Options);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await using (var insert = db.OpenDbConnection().CreateCommand())
+        {
+            insert.Transaction = db.Transaction;
+            insert.CommandText = $"INSERT INTO runs ({ClaimColumns}) VALUES (@pr, @t, @f, @s, @b, @tr, @a, @pa, @st, @sa, @fi, @ag, @e, @term, 0, @no, @now) " +
+                "ON CONFLICT DO NOTHING RETURNING id";
+            string[] names = ["pr", "t", "f", "s", "b", "tr", "a", "pa", "st", "sa", "fi", "ag", "e", "term", "no", "now"];
+            foreach (var name in names)
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                insert.Parameters.Add(parameter);
+            }
+
+            insert.Prepare();
+            foreach (var c in claims)
+            {
+                object?[] values =
+                [
+                    c.ProjectId, c.TaskId, c.FireAt?.ToUnixMs(), c.Slot, batch, c.Trigger.ToWire(), c.Attempt, c.ParentRunId, c.Status.ToWire(),
+                    c.ScheduledAt.ToUnixMs(), c.Status.IsTerminal() ? (c.FinishedAt ?? clock.GetUtcNow()).ToUnixMs() : null, c.Agent,
+                    Truncate(c.Error), c.Term, false, now,
+                ];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                // No row comes back when the fire was claimed already (ON CONFLICT DO NOTHING): it is not ours.
+                if (await insert.ExecuteScalarAsync(cancellationToken) is long runId)
+                {
+                    Claimed(result, runId, c);
+                }
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
     private (string Sql, DataParameter[] Parameters) BuildClaimInsert(IReadOnlyList<RunClaim> claims, int offset, int count, long batch, long now)
     {
-        const string columns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
-        var sql = new StringBuilder("INSERT INTO runs (").Append(columns).Append(") VALUES ");
+        var sql = new StringBuilder("INSERT INTO runs (").Append(ClaimColumns).Append(") VALUES ");
         var parameters = new List<DataParameter>(count * 15);
         for (var i = 0; i < count; i++)
         {
