@@ -30,6 +30,17 @@ internal static class LatenessScenario
             Console.Error.WriteLine($"[lateness] {n} tasks: p99 {Fmt.Ms(r.Lateness.PercentileMs(99))} ms, {r.FiresPerSecond:0} fires/s, missing {r.Missing}");
         }
 
+        // Memory per task, apart from the backlog an overload builds: the same host with N tasks that do not fire.
+        var idle = context.Options.Int("idle-rss", counts.Max());
+        double? idleRss = null;
+        if (idle > 0)
+        {
+            idleRss = await IdleRssAsync(context, idle, warmup + seconds);
+            report.Table($"Host RSS with {Fmt.N(idle)} tasks loaded but not firing (yearly cron), after {warmup + seconds} s", "tasks", "peak RSS MB")
+                .Add([Fmt.N(idle), Report.Format(idleRss.Value)]);
+            report.Summary($"idle_peak_rss_mb_{idle.ToString(System.Globalization.CultureInfo.InvariantCulture)}", idleRss.Value);
+        }
+
         foreach (var r in results)
         {
             var k = r.Tasks.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -53,11 +64,32 @@ internal static class LatenessScenario
         report.Target("fires/s sustained (no more than 0.1 % missing)", "≥ 10,000", Fmt.N((long)sustained), sustained >= 10_000);
         if (results.FirstOrDefault(r => r.Tasks == 100_000) is { } hundredK)
         {
-            report.Target("host peak RSS with 100k tasks", "≤ 300 MB", $"{hundredK.PeakRssMb:0} MB", hundredK.PeakRssMb <= 300);
+            report.Target("host peak RSS with 100k tasks (all firing every second)", "≤ 300 MB", $"{hundredK.PeakRssMb:0} MB", hundredK.PeakRssMb <= 300);
+        }
+
+        if (idle == 100_000 && idleRss is { } rss)
+        {
+            report.Target("host peak RSS with 100k tasks (loaded, not firing)", "≤ 300 MB", $"{rss:0} MB", rss <= 300);
         }
 
         report.Summary("sustained_fires_per_s", sustained);
         return report;
+    }
+
+    private static async Task<double> IdleRssAsync(Context context, int tasks, int seconds)
+    {
+        var data = Path.Combine(context.Work("lateness"), $"idle-{tasks}");
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        var build = HostBuild.FromEnvironment();
+        await GopherCronHost.PrepareAsync(build, data, tasks, new { name = "bench-0", cron = "0 0 0 1 1 *", executor = "noop", config = new { } });
+        await using var host = await GopherCronHost.StartAsync(build, data, recordPath: null);
+        await host.WaitSchedulingAsync(TimeSpan.FromMinutes(3));
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        return ProcessMeter.PeakRssMb(host.ProcessId);
     }
 
     public static string[] Row(FireResult r) =>
