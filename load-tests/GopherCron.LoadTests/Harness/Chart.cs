@@ -14,7 +14,7 @@ internal static class Chart
 
     public static string Svg(string title, IReadOnlyList<(string Name, IReadOnlyList<(double Percentile, double Ms)> Points)> curves)
     {
-        const double width = 760, height = 420, left = 70, right = 200, top = 40, bottom = 50;
+        const double width = 820, height = 420, left = 70, right = 250, top = 40, bottom = 50;
         const double maxNines = 5; // 99.999 %
         var all = curves.SelectMany(c => c.Points).Select(p => Math.Max(p.Ms, 0.01)).ToList();
         var yMin = Math.Pow(10, Math.Floor(Math.Log10(all.Count > 0 ? all.Min() : 0.01)));

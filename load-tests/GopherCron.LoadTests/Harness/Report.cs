@@ -30,7 +30,14 @@ internal sealed class Report(string scenario, string command)
 
     public void Target(string name, string target, string measured, bool met) => _targets.Add((name, target, measured, met));
 
-    public void Curve(string name, Latency latency) => _curves.Add((name, latency.Curve()));
+    public void Curve(string name, Latency latency)
+    {
+        // A system that started nothing in the window has no curve to draw (its row says why).
+        if (latency.Count > 0)
+        {
+            _curves.Add((name, latency.Curve()));
+        }
+    }
 
     public void Summary(string key, object value) => _summary.Add((key, Format(value)));
 
