@@ -1,4 +1,4 @@
-// Inserts N finished runs through the real claim path (IRunLedger: multi-row claim INSERT, then one ~200-byte output
+// Inserts N finished runs through the real claim path (IRunLedger: the claim INSERTs, then one ~200-byte output
 // chunk and the finish per run, written by the ledger's batch writer), then reports the store's size on disk.
 // usage: dotnet run -c Release --project load-tests/GopherCron.StorageSize -- <runs> [sqlite|mariadb] [connection string]
 using System.Text;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,7 +34,10 @@ internal sealed partial class RunLedger(
     ILogger<RunLedger> logger) : BackgroundService, IRunLedger
 {
     private const int MaxBatch = 2000;
+    // Rows per multi-row claim INSERT on MySQL, where round trips cost. SQLite claims row by row (ClaimOnSqliteAsync).
     private const int ClaimRowsPerStatement = 400;
+
+    private const string ClaimColumns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
 
     private readonly Channel<LedgerWrite> _writes = Channel.CreateUnbounded<LedgerWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -49,6 +53,11 @@ internal sealed partial class RunLedger(
 
         var batch = RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(int.MaxValue);
         var now = clock.GetUtcNow().ToUnixMs();
+        if (database.Dialect == SqlDialect.Sqlite)
+        {
+            return await ClaimOnSqliteAsync(claims, batch, now, cancellationToken);
+        }
+
         await using var db = new LogsDb(database.Options);
         await using (var tx = await db.BeginTransactionAsync(cancellationToken))
         {
@@ -74,22 +83,79 @@ internal sealed partial class RunLedger(
         {
             if (ids.TryGetValue((claim.TaskId, claim.FireAt?.ToUnixMs(), claim.Slot), out var id))
             {
-                result.Add(new ClaimedRun(id, claim));
-                runEvents.Publish(new RunStatusEvent(id, claim.ProjectId, claim.TaskId, claim.Status, claim.Agent));
-                if (claim.Status.IsTerminal())
-                {
-                    _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
-                }
+                Claimed(result, id, claim);
             }
         }
 
         return result;
     }
 
+    private void Claimed(List<ClaimedRun> result, long runId, RunClaim claim)
+    {
+        result.Add(new ClaimedRun(runId, claim));
+        runEvents.Publish(new RunStatusEvent(runId, claim.ProjectId, claim.TaskId, claim.Status, claim.Agent));
+        if (claim.Status.IsTerminal())
+        {
+            _finished.Add(1, new KeyValuePair<string, object?>("status", claim.Status.ToWire()));
+        }
+    }
+
+    /// <summary>
+    /// SQLite is in process, so round trips cost nothing: one prepared single-row INSERT ... RETURNING id, re-bound per
+    /// claim in one transaction. The multi-row form was slower here: Microsoft.Data.Sqlite binds each parameter by
+    /// name and SQLite finds a name by a linear scan of the statement's parameters, so a 400-row statement (~5,000
+    /// parameters) cost rows x parameters to bind (the lateness benchmark's profile, docs/benchmarks.md).
+    /// </summary>
+    private async Task<IReadOnlyList<ClaimedRun>> ClaimOnSqliteAsync(IReadOnlyList<RunClaim> claims, long batch, long now, CancellationToken cancellationToken)
+    {
+        var result = new List<ClaimedRun>(claims.Count);
+        await using var db = new LogsDb(database.Options);
+        await using var tx = await db.BeginTransactionAsync(cancellationToken);
+
+        // Fencing: no run is created in a term the store knows has ended (a successor raised the fence).
+        await LeadershipFence.HoldAsync(db, claims.Max(c => c.Term), cancellationToken);
+        await using (var insert = db.OpenDbConnection().CreateCommand())
+        {
+            insert.Transaction = db.Transaction;
+            insert.CommandText = $"INSERT INTO runs ({ClaimColumns}) VALUES (@pr, @t, @f, @s, @b, @tr, @a, @pa, @st, @sa, @fi, @ag, @e, @term, 0, @no, @now) " +
+                "ON CONFLICT DO NOTHING RETURNING id";
+            string[] names = ["pr", "t", "f", "s", "b", "tr", "a", "pa", "st", "sa", "fi", "ag", "e", "term", "no", "now"];
+            foreach (var name in names)
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                insert.Parameters.Add(parameter);
+            }
+
+            insert.Prepare();
+            foreach (var c in claims)
+            {
+                object?[] values =
+                [
+                    c.ProjectId, c.TaskId, c.FireAt?.ToUnixMs(), c.Slot, batch, c.Trigger.ToWire(), c.Attempt, c.ParentRunId, c.Status.ToWire(),
+                    c.ScheduledAt.ToUnixMs(), c.Status.IsTerminal() ? (c.FinishedAt ?? clock.GetUtcNow()).ToUnixMs() : null, c.Agent,
+                    Truncate(c.Error), c.Term, false, now,
+                ];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+                }
+
+                // No row comes back when the fire was claimed already (ON CONFLICT DO NOTHING): it is not ours.
+                if (await insert.ExecuteScalarAsync(cancellationToken) is long runId)
+                {
+                    Claimed(result, runId, c);
+                }
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
     private (string Sql, DataParameter[] Parameters) BuildClaimInsert(IReadOnlyList<RunClaim> claims, int offset, int count, long batch, long now)
     {
-        const string columns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
-        var sql = new StringBuilder("INSERT INTO runs (").Append(columns).Append(") VALUES ");
+        var sql = new StringBuilder("INSERT INTO runs (").Append(ClaimColumns).Append(") VALUES ");
         var parameters = new List<DataParameter>(count * 15);
         for (var i = 0; i < count; i++)
         {
@@ -316,26 +382,18 @@ internal sealed partial class RunLedger(
             return;
         }
 
-        var pending = RunStatus.Pending.ToWire();
-        var running = RunStatus.Running.ToWire();
-        var lost = RunStatus.Lost.ToWire();
         await using var db = new LogsDb(database.Options);
         await using var tx = await db.BeginTransactionAsync(cancellationToken);
+        await using var updates = new RunUpdates(db);
         foreach (var write in plan)
         {
             switch (write)
             {
                 case PlannedWrite.Start s:
-                    await db.Runs.Where(r => r.Id == s.RunId && r.Status == pending)
-                        .Set(r => r.Status, running).Set(r => r.StartedAt, s.At).Set(r => r.Agent, s.Agent)
-                        .UpdateAsync(cancellationToken);
+                    await updates.StartAsync(s, cancellationToken);
                     break;
                 case PlannedWrite.Finish f:
-                    // A real result outranks a guess: a run marked lost is corrected when its result arrives late.
-                    await db.Runs.Where(r => r.Id == f.RunId && (r.Status == pending || r.Status == running || r.Status == lost))
-                        .Set(r => r.Status, f.Status).Set(r => r.ExitCode, f.ExitCode).Set(r => r.Error, f.Error)
-                        .Set(r => r.FinishedAt, f.At).Set(r => r.OutputBytes, f.OutputBytes).Set(r => r.OutputTruncated, f.Truncated)
-                        .UpdateAsync(cancellationToken);
+                    await updates.FinishAsync(f, cancellationToken);
                     break;
                 case PlannedWrite.OutputChange { Operation: OutputOperation.Insert insert } o:
                     await db.InsertAsync(new OutputRow { RunId = o.RunId, Sequence = insert.Sequence, Content = insert.Text }, token: cancellationToken);
@@ -408,6 +466,76 @@ internal sealed partial class RunLedger(
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Reading run statuses for live subscribers failed")]
     private partial void LogEventsFailed(Exception exception);
+
+    /// <summary>
+    /// The start and finish updates, most of every batch, as two statements prepared once per batch and re-bound per
+    /// run. A LINQ update is translated anew on every call, which made the ledger's writer the busiest thread under
+    /// load, and its long transactions kept the scheduler's claims waiting for the lock (docs/benchmarks.md).
+    /// </summary>
+    private sealed class RunUpdates(LogsDb db) : IAsyncDisposable
+    {
+        private static readonly string Pending = RunStatus.Pending.ToWire();
+        private static readonly string Running = RunStatus.Running.ToWire();
+        private static readonly string Lost = RunStatus.Lost.ToWire();
+        private DbCommand? _start;
+        private DbCommand? _finish;
+
+        public Task StartAsync(PlannedWrite.Start s, CancellationToken cancellationToken)
+        {
+            _start ??= Prepare("UPDATE runs SET status = @running, started_at = @at, agent = @agent WHERE id = @id AND status = @pending",
+                "running", "at", "agent", "id", "pending");
+            return ExecuteAsync(_start, cancellationToken, Running, s.At, s.Agent, s.RunId, Pending);
+        }
+
+        // A real result outranks a guess: a run marked lost is corrected when its result arrives late.
+        public Task FinishAsync(PlannedWrite.Finish f, CancellationToken cancellationToken)
+        {
+            _finish ??= Prepare(
+                "UPDATE runs SET status = @status, exit_code = @exit, error = @error, finished_at = @at, output_bytes = @bytes, " +
+                "output_truncated = @truncated WHERE id = @id AND status IN (@pending, @running, @lost)",
+                "status", "exit", "error", "at", "bytes", "truncated", "id", "pending", "running", "lost");
+            return ExecuteAsync(_finish, cancellationToken, f.Status, f.ExitCode, f.Error, f.At, f.OutputBytes, f.Truncated, f.RunId, Pending, Running, Lost);
+        }
+
+        private DbCommand Prepare(string sql, params string[] names)
+        {
+            var command = db.OpenDbConnection().CreateCommand();
+            command.Transaction = db.Transaction;
+            command.CommandText = sql;
+            foreach (var name in names)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                command.Parameters.Add(parameter);
+            }
+
+            command.Prepare();
+            return command;
+        }
+
+        private static async Task ExecuteAsync(DbCommand command, CancellationToken cancellationToken, params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_start is not null)
+            {
+                await _start.DisposeAsync();
+            }
+
+            if (_finish is not null)
+            {
+                await _finish.DisposeAsync();
+            }
+        }
+    }
 
     private static string? Truncate(string? error) => error is { Length: > 2000 } ? error[..1997] + "..." : error;
 
