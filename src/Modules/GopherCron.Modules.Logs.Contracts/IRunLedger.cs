@@ -90,6 +90,12 @@ public sealed record RunClaim
     /// <summary>The agent chosen for the run, if already known.</summary>
     public string? Agent { get; init; }
 
+    /// <summary>
+    /// The agent process it is handed to (its id changes when the agent restarts): a later leader may dispatch a
+    /// pending run again only to that same process, once it says it never received it.
+    /// </summary>
+    public string? AgentId { get; init; }
+
     /// <summary>Why the run was skipped or failed without running.</summary>
     public string? Error { get; init; }
 
@@ -111,4 +117,7 @@ public sealed record ClaimedRun(long RunId, RunClaim Claim);
 /// <param name="Attempt">Its attempt number.</param>
 /// <param name="ScheduledAt">When it should start or should have started.</param>
 /// <param name="Agent">The agent it was handed to, if any.</param>
-public sealed record UnfinishedRun(long RunId, long ProjectId, long TaskId, RunStatus Status, RunTrigger Trigger, int Attempt, DateTimeOffset ScheduledAt, string? Agent);
+/// <param name="AgentId">The agent process it was claimed for (see <see cref="RunClaim.AgentId"/>).</param>
+public sealed record UnfinishedRun(
+    long RunId, long ProjectId, long TaskId, RunStatus Status, RunTrigger Trigger, int Attempt, DateTimeOffset ScheduledAt, string? Agent,
+    string? AgentId = null);

@@ -53,4 +53,39 @@ public sealed class FencingTests(FencingApp app) : IClassFixture<FencingApp>
         var cluster = await admin.GetFromJsonAsync<JsonElement>("/api/v1/cluster");
         cluster.GetProperty("office").GetProperty("term").GetInt64().ShouldBe(again.Term);
     }
+
+    [Fact]
+    public async Task A_new_term_sends_a_claimed_run_its_agent_never_received_and_loses_one_meant_for_another_agent_process()
+    {
+        var admin = await app.AdminClientAsync();
+        var project = await GopherCronApp.CreateProjectAsync(admin);
+        var ticker = await admin.CreateTaskIdAsync(project.Id, TaskApi.ShellTask("* * * * * *", "echo tick"));
+        await admin.WaitForRunsAsync(project.Id, ticker, r => r.Any(x => x.Status() == "succeeded"), "the ticker to run");
+        var paused = await admin.CreateTaskIdAsync(project.Id, TaskApi.ShellTask("0 0 1 1 *", "echo resent", extra: new { enabled = false }));
+        var agent = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/agents")).EnumerateArray().Single();
+        var (agentName, agentId) = (agent.GetProperty("name").GetString()!, agent.GetProperty("id").GetString()!);
+
+        // Two fires claimed in the current term and never sent, as when a leader dies between its claim and its dispatch:
+        // one for the agent process that is connected, one for an earlier process of the same agent.
+        var fence = app.Services.GetRequiredService<LeadershipFence>();
+        var ledger = app.Services.GetRequiredService<IRunLedger>();
+        var term = (await fence.ReadAsync(CancellationToken.None))!.Term;
+        var at = DateTimeOffset.UtcNow;
+        RunClaim Claim(DateTimeOffset instant, string id) => new()
+        {
+            ProjectId = project.Id, TaskId = paused, FireAt = instant, Trigger = RunTrigger.Cron, ScheduledAt = instant, Term = term,
+            Agent = agentName, AgentId = id,
+        };
+        var claimed = await ledger.ClaimAsync([Claim(at, agentId), Claim(at.AddMilliseconds(1), agentName + "#gone")], CancellationToken.None);
+        claimed.Count.ShouldBe(2);
+
+        // A later leader takes office (the standalone scheduler then takes it back above it) and settles them.
+        (await fence.TakeOfficeAsync(term + 10, "10.0.0.9:7306", "", "", CancellationToken.None)).ShouldBeTrue();
+        var sent = await admin.WaitForEndAsync(claimed[0].RunId);
+        sent.Status().ShouldBe("succeeded");
+        (await admin.OutputAsync(claimed[0].RunId)).ShouldBe("resent\n");
+        var other = await admin.WaitForEndAsync(claimed[1].RunId);
+        other.Status().ShouldBe("lost");
+        other.Error()!.ShouldContain("no agent holds this run");
+    }
 }

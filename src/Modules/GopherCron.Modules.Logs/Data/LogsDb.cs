@@ -28,6 +28,8 @@ internal sealed class RunRow
     [Column("started_at")] public long? StartedAt { get; set; }
     [Column("finished_at")] public long? FinishedAt { get; set; }
     [Column("agent", Length = 200)] public string? Agent { get; set; }
+
+    [Column("agent_id", Length = 200)] public string? AgentId { get; set; }
     [Column("exit_code")] public int? ExitCode { get; set; }
     [Column("error", Length = 2000)] public string? Error { get; set; }
     [Column("term")] public long Term { get; set; }

@@ -49,5 +49,7 @@ internal static class LogsMigrations
                 PRIMARY KEY (run_id, seq)
             ){table}
             """),
+        new(2, "runs record the agent process they were handed to",
+            "ALTER TABLE runs ADD COLUMN agent_id VARCHAR(200) NULL"),
     ];
 }

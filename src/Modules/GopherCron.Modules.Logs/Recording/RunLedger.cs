@@ -37,7 +37,7 @@ internal sealed partial class RunLedger(
     // Rows per multi-row claim INSERT on MySQL, where round trips cost. SQLite claims row by row (ClaimOnSqliteAsync).
     private const int ClaimRowsPerStatement = 400;
 
-    private const string ClaimColumns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at";
+    private const string ClaimColumns = "project_id, task_id, fire_at, slot, claim_batch, trigger_kind, attempt, parent_run_id, status, scheduled_at, finished_at, agent, error, term, output_bytes, output_truncated, created_at, agent_id";
 
     private readonly Channel<LedgerWrite> _writes = Channel.CreateUnbounded<LedgerWrite>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
@@ -117,9 +117,9 @@ internal sealed partial class RunLedger(
         await using (var insert = db.OpenDbConnection().CreateCommand())
         {
             insert.Transaction = db.Transaction;
-            insert.CommandText = $"INSERT INTO runs ({ClaimColumns}) VALUES (@pr, @t, @f, @s, @b, @tr, @a, @pa, @st, @sa, @fi, @ag, @e, @term, 0, @no, @now) " +
+            insert.CommandText = $"INSERT INTO runs ({ClaimColumns}) VALUES (@pr, @t, @f, @s, @b, @tr, @a, @pa, @st, @sa, @fi, @ag, @e, @term, 0, @no, @now, @ai) " +
                 "ON CONFLICT DO NOTHING RETURNING id";
-            string[] names = ["pr", "t", "f", "s", "b", "tr", "a", "pa", "st", "sa", "fi", "ag", "e", "term", "no", "now"];
+            string[] names = ["pr", "t", "f", "s", "b", "tr", "a", "pa", "st", "sa", "fi", "ag", "e", "term", "no", "now", "ai"];
             foreach (var name in names)
             {
                 var parameter = insert.CreateParameter();
@@ -134,7 +134,7 @@ internal sealed partial class RunLedger(
                 [
                     c.ProjectId, c.TaskId, c.FireAt?.ToUnixMs(), c.Slot, batch, c.Trigger.ToWire(), c.Attempt, c.ParentRunId, c.Status.ToWire(),
                     c.ScheduledAt.ToUnixMs(), c.Status.IsTerminal() ? (c.FinishedAt ?? clock.GetUtcNow()).ToUnixMs() : null, c.Agent,
-                    Truncate(c.Error), c.Term, false, now,
+                    Truncate(c.Error), c.Term, false, now, c.AgentId,
                 ];
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -164,7 +164,7 @@ internal sealed partial class RunLedger(
             sql.Append(i == 0 ? "(" : ",(")
                 .Append('@').Append(p).Append("pr,@").Append(p).Append("t,@").Append(p).Append("f,@").Append(p).Append("s,@b,@")
                 .Append(p).Append("tr,@").Append(p).Append("a,@").Append(p).Append("pa,@").Append(p).Append("st,@").Append(p)
-                .Append("sa,@").Append(p).Append("fi,@").Append(p).Append("ag,@").Append(p).Append("e,@term,0,@no,@now)");
+                .Append("sa,@").Append(p).Append("fi,@").Append(p).Append("ag,@").Append(p).Append("e,@term,0,@no,@now,@").Append(p).Append("ai)");
             parameters.Add(DataParameter.Int64(p + "pr", c.ProjectId));
             parameters.Add(DataParameter.Int64(p + "t", c.TaskId));
             parameters.Add(new DataParameter(p + "f", c.FireAt?.ToUnixMs(), DataType.Int64));
@@ -177,6 +177,7 @@ internal sealed partial class RunLedger(
             parameters.Add(new DataParameter(p + "fi", c.Status.IsTerminal() ? (c.FinishedAt ?? clock.GetUtcNow()).ToUnixMs() : null, DataType.Int64));
             parameters.Add(new DataParameter(p + "ag", c.Agent, DataType.NVarChar));
             parameters.Add(new DataParameter(p + "e", Truncate(c.Error), DataType.NVarChar));
+            parameters.Add(new DataParameter(p + "ai", c.AgentId, DataType.NVarChar));
         }
 
         // Every claim in one statement was made in the same term; the batch id finds the inserted rows afterwards.
@@ -262,7 +263,7 @@ internal sealed partial class RunLedger(
             r.Id, r.ProjectId, r.TaskId,
             Enum.Parse<RunStatus>(r.Status, ignoreCase: true),
             Enum.Parse<RunTrigger>(r.Trigger, ignoreCase: true),
-            r.Attempt, UnixTime.FromUnixMs(r.ScheduledAt), r.Agent)).ToList();
+            r.Attempt, UnixTime.FromUnixMs(r.ScheduledAt), r.Agent, r.AgentId)).ToList();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

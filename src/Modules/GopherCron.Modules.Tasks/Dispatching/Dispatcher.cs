@@ -158,8 +158,8 @@ internal sealed partial class Dispatcher(
             foreach (var agent in task.Parallel ? agents : [AgentRegistry.Choose(agents)])
             {
                 var claim = task.Parallel
-                    ? baseClaim with { Slot = baseClaim.Slot + "agent:" + agent.Name, Agent = agent.Name }
-                    : baseClaim with { Agent = agent.Name };
+                    ? baseClaim with { Slot = baseClaim.Slot + "agent:" + agent.Name, Agent = agent.Name, AgentId = agent.Id }
+                    : baseClaim with { Agent = agent.Name, AgentId = agent.Id };
                 planned[claim] = (task, agent);
                 claims.Add(claim);
             }
@@ -222,6 +222,7 @@ internal sealed partial class Dispatcher(
         var connection = new AgentConnection(agent, sendToAgent, clock.GetUtcNow());
         var attached = new List<ActiveRun>();
         var gone = new List<ActiveRun>();
+        var resend = new List<ActiveRun>();
         lock (_gate)
         {
             // Runs this agent's name was running before: a reconnect takes back what it still holds.
@@ -231,6 +232,11 @@ internal sealed partial class Dispatcher(
                 {
                     run.Agent = connection;
                     attached.Add(run);
+                }
+                else if (run.NeverReceivedBy(agent.Id))
+                {
+                    run.Agent = connection;
+                    resend.Add(run);
                 }
                 else if (!run.Agent.IsConnected)
                 {
@@ -251,6 +257,11 @@ internal sealed partial class Dispatcher(
         foreach (var run in attached.Where(r => r.PendingKill is not null))
         {
             _ = DeliverPendingKillAsync(run, connection);
+        }
+
+        foreach (var run in resend)
+        {
+            _ = ResendAsync(run, connection);
         }
 
         return new Session(this, connection);
@@ -279,6 +290,7 @@ internal sealed partial class Dispatcher(
         var now = clock.GetUtcNow();
         var absent = new Dictionary<string, AgentConnection>(StringComparer.Ordinal);
         var lost = new List<(long RunId, string Agent)>();
+        var resend = new List<(ActiveRun Run, AgentConnection Agent)>();
         lock (_gate)
         {
             foreach (var (run, task) in runs)
@@ -288,9 +300,21 @@ internal sealed partial class Dispatcher(
                     continue;
                 }
 
+                // A run still pending was claimed but maybe never sent (the previous leader died in between). The very
+                // agent process it was meant for says whether it has it: if it does not, it never received it, and it
+                // is sent now, once; any other agent's silence proves nothing, so the run is lost.
+                var unsent = run.Status == RunStatus.Pending ? run.AgentId : null;
                 var agent = registry.Named(name);
                 if (agent is not null && !agent.HeldAtConnect(run.RunId))
                 {
+                    if (unsent is not null && unsent == agent.Id)
+                    {
+                        var adopted = new ActiveRun(run.RunId, task, agent, run.ScheduledAt, run.Attempt, run.Trigger) { Adopted = true };
+                        Track(adopted);
+                        resend.Add((adopted, agent));
+                        continue;
+                    }
+
                     lost.Add((run.RunId, name));
                     continue;
                 }
@@ -300,7 +324,7 @@ internal sealed partial class Dispatcher(
                     absent[name] = agent = AgentConnection.Absent(name, now);
                 }
 
-                Track(new ActiveRun(run.RunId, task, agent, run.ScheduledAt, run.Attempt, run.Trigger) { Adopted = true });
+                Track(new ActiveRun(run.RunId, task, agent, run.ScheduledAt, run.Attempt, run.Trigger) { Adopted = true, UnsentTo = unsent });
             }
         }
 
@@ -315,7 +339,43 @@ internal sealed partial class Dispatcher(
             _ = LoseDetachedAfterAsync(agent);
         }
 
+        foreach (var (run, agent) in resend)
+        {
+            _ = ResendAsync(run, agent);
+        }
+
         return lost.Count;
+    }
+
+    /// <summary>Sends a run its agent process never received, in the current term (see <see cref="Adopt"/>).</summary>
+    private async Task ResendAsync(ActiveRun run, AgentConnection agent)
+    {
+        if (_lease is not { Token.IsCancellationRequested: false } lease)
+        {
+            return;
+        }
+
+        LogResending(run.RunId, agent.Name);
+        var spec = new RunSpec
+        {
+            TaskId = run.Task.Id,
+            ProjectId = run.Task.ProjectId,
+            TaskName = run.Task.Name,
+            Executor = run.Task.Executor,
+            ConfigurationJson = run.Task.ConfigJson,
+            Timeout = run.Task.Timeout,
+            ScheduledAt = run.ScheduledAt,
+            Attempt = run.Attempt,
+        };
+        try
+        {
+            await agent.SendAsync(new DispatchRun(run.RunId, lease.Term, spec), lease.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !lease.Token.IsCancellationRequested)
+        {
+            LogDispatchFailed(e, run.RunId, agent.Name);
+            End(run.RunId, RunStatus.Failed, null, $"could not reach agent {agent.Name}: {e.Message}", clock.GetUtcNow());
+        }
     }
 
     // Caller holds _gate.
@@ -671,6 +731,12 @@ internal sealed partial class Dispatcher(
         /// <summary>Taken over at the start of a term rather than dispatched in it.</summary>
         public bool Adopted { get; init; }
 
+        /// <summary>For a run adopted while still pending: the agent process it was claimed for (it may never have been sent).</summary>
+        public string? UnsentTo { get; init; }
+
+        /// <summary>True when <paramref name="agentId"/>, connecting without this run, is the process it was claimed for.</summary>
+        public bool NeverReceivedBy(string agentId) => Adopted && UnsentTo is not null && UnsentTo == agentId;
+
         /// <summary>A kill the agent may not have received yet (its stream was down).</summary>
         public string? PendingKill
         {
@@ -702,6 +768,9 @@ internal sealed partial class Dispatcher(
 
     [LoggerMessage(EventId = 3209, Level = LogLevel.Error, Message = "Could not record the detached runs of agent {Agent} as lost")]
     private partial void LogDetachedSweepFailed(Exception exception, string agent);
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Run {RunId} was claimed but never reached agent {Agent}: sending it now")]
+    private partial void LogResending(long runId, string agent);
 
     [LoggerMessage(EventId = 3210, Level = LogLevel.Information, Message = "Agent {Agent} now offers {Executors}")]
     private partial void LogExecutorsChanged(string agent, string executors);
