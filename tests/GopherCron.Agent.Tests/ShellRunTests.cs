@@ -164,6 +164,30 @@ public sealed class ShellRunTests
     }
 
     [Fact]
+    public async Task A_kill_right_as_the_command_starts_stops_it_even_before_it_leads_its_group()
+    {
+        // The kill lands anywhere from before the start to just after it, including the moment between the fork and
+        // setsid, when the child's group does not exist yet: each must end the run, not wait for the command.
+        for (var i = 0; i < 16; i++)
+        {
+            var runId = AgentHarness.NextRunId();
+            await _agent.Runtime.HandleAsync(AgentHarness.Shell(runId, "sleep 47"), CancellationToken.None);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            while (!_agent.Link.For(runId).OfType<RunStarted>().Any() && started.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.SpinWait(50);
+            }
+
+            Thread.SpinWait(i * 4_000);
+            await _agent.Runtime.HandleAsync(new KillRun(runId, "kill at start"), CancellationToken.None);
+            var finished = await _agent.Link.FinishedAsync(runId, 15);
+            finished.Outcome.ShouldBe(RunOutcome.Killed, $"attempt {i}");
+        }
+
+        ProcessTable.Find("sleep 47").ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Timeout_stops_the_whole_process_tree()
     {
         var runId = AgentHarness.NextRunId();

@@ -13,7 +13,7 @@ namespace GopherCron.Plugins.Shell;
 /// and we stop. The remaining window (the group empties and a new process takes the same id as a group leader
 /// between two polls 50 ms apart) would need pid wrap-around within that time.
 /// </remarks>
-internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider time)
+internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider time, Func<bool>? leaderRunning = null)
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
@@ -71,7 +71,15 @@ internal sealed partial class ProcessGroup(int id, bool isGroup, TimeProvider ti
         }
 
         // EPERM means someone is there that we may not signal (a setuid child); it still counts as alive.
-        return Marshal.GetLastPInvokeError() != NoSuchProcess;
+        if (Marshal.GetLastPInvokeError() != NoSuchProcess)
+        {
+            return true;
+        }
+
+        // A kill right after the start can come before setsid has made the child a group leader: there is no group
+        // yet, but the child runs (and would go on to run the whole command). It is signalled itself; once the group
+        // exists, the next signal reaches all of it.
+        return IsGroup && leaderRunning?.Invoke() == true && Kill(Id, signal) == 0;
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

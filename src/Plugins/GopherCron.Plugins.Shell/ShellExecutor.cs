@@ -89,7 +89,7 @@ internal sealed class ShellExecutor : ITaskExecutor
 
         // .NET does not make its children group leaders, so setsid calls setsid(2) and execs in place: the pid we
         // hold is the new session's and process group's id (a test checks this).
-        var group = new ProcessGroup(process.Id, isGroup: _setsid is not null, _time);
+        var group = new ProcessGroup(process.Id, isGroup: _setsid is not null, _time, () => !process.HasExited);
         Log.Started(_logger, request.RunId, shell, process.Id, group.IsGroup);
 
         // Nothing feeds the command: a script that reads stdin gets end-of-file instead of hanging forever.
