@@ -195,25 +195,31 @@ internal sealed partial class Dispatcher(
             Track(active);
         }
 
+        await SendDispatchAsync(active, agent, term, cancellationToken);
+    }
+
+    /// <summary>Sends a tracked run to its agent; a run the agent cannot be reached for fails at once.</summary>
+    private async Task SendDispatchAsync(ActiveRun run, AgentConnection agent, long term, CancellationToken cancellationToken)
+    {
         var spec = new RunSpec
         {
-            TaskId = task.Id,
-            ProjectId = task.ProjectId,
-            TaskName = task.Name,
-            Executor = task.Executor,
-            ConfigurationJson = task.ConfigJson,
-            Timeout = task.Timeout,
-            ScheduledAt = claim.ScheduledAt,
-            Attempt = claim.Attempt,
+            TaskId = run.Task.Id,
+            ProjectId = run.Task.ProjectId,
+            TaskName = run.Task.Name,
+            Executor = run.Task.Executor,
+            ConfigurationJson = run.Task.ConfigJson,
+            Timeout = run.Task.Timeout,
+            ScheduledAt = run.ScheduledAt,
+            Attempt = run.Attempt,
         };
         try
         {
-            await agent.SendAsync(new DispatchRun(runId, term, spec), cancellationToken);
+            await agent.SendAsync(new DispatchRun(run.RunId, term, spec), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogDispatchFailed(e, runId, agent.Name);
-            End(runId, RunStatus.Failed, null, $"could not reach agent {agent.Name}: {e.Message}", clock.GetUtcNow());
+            LogDispatchFailed(e, run.RunId, agent.Name);
+            End(run.RunId, RunStatus.Failed, null, $"could not reach agent {agent.Name}: {e.Message}", clock.GetUtcNow());
         }
     }
 
@@ -356,26 +362,7 @@ internal sealed partial class Dispatcher(
         }
 
         LogResending(run.RunId, agent.Name);
-        var spec = new RunSpec
-        {
-            TaskId = run.Task.Id,
-            ProjectId = run.Task.ProjectId,
-            TaskName = run.Task.Name,
-            Executor = run.Task.Executor,
-            ConfigurationJson = run.Task.ConfigJson,
-            Timeout = run.Task.Timeout,
-            ScheduledAt = run.ScheduledAt,
-            Attempt = run.Attempt,
-        };
-        try
-        {
-            await agent.SendAsync(new DispatchRun(run.RunId, lease.Term, spec), lease.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !lease.Token.IsCancellationRequested)
-        {
-            LogDispatchFailed(e, run.RunId, agent.Name);
-            End(run.RunId, RunStatus.Failed, null, $"could not reach agent {agent.Name}: {e.Message}", clock.GetUtcNow());
-        }
+        await SendDispatchAsync(run, agent, lease.Term, lease.Token);
     }
 
     // Caller holds _gate.
